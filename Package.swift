@@ -1,0 +1,98 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "civichub",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "civichub", targets: ["civichub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "CivicVocabulary"),
+        .target(
+            name: "CivicCrypto",
+            dependencies: [
+                "CivicVocabulary",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "CivicModel"),
+        .target(
+            name: "CivicStore",
+            dependencies: [
+                "CivicModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "CivicFederation",
+            dependencies: [
+                "CivicStore", "CivicModel", "CivicCrypto", "CivicVocabulary",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CivicNode",
+            dependencies: [
+                "CivicFederation", "CivicStore", "CivicModel", "CivicCrypto", "CivicVocabulary",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CivicServer",
+            dependencies: [
+                "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CivicVocabulary",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "civichub",
+            dependencies: [
+                "CivicServer", "CivicNode", "CivicStore", "CivicModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CivicTesting",
+            dependencies: [
+                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CivicCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Tests/CivicTesting"
+        ),
+        .testTarget(name: "CivicVocabularyTests", dependencies: ["CivicVocabulary"]),
+        .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "CivicVocabulary"]),
+        .testTarget(name: "CivicStoreTests", dependencies: ["CivicStore", "CivicModel"]),
+        .testTarget(
+            name: "CivicServerTests",
+            dependencies: [
+                "CivicTesting", "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel",
+                "CivicCrypto", "CivicVocabulary",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Inbound HTTP signature checks, each a policy that passes or throws a `CryptoError` with a reason.
+package enum HTTPSignatureVerifier {
+    /// Parses an RFC 9421 signature (`Signature-Input` + `Signature`) or a draft-cavage one
+    /// (`Signature`, or `Authorization: Signature …`) and builds its signature base.
+    package static func parse(_ parts: HTTPRequestParts) throws -> ParsedSignature {
+        if let input = parts.header("signature-input") {
+            guard let signature = parts.header("signature") else {
+                throw CryptoError("signature.malformed", "Signature-Input without Signature")
+            }
+            return try RFC9421.parse(input: input, signature: signature, parts: parts)
+        }
+        if let header = parts.header("signature") { return try DraftCavage.parse(header, parts: parts) }
+        if let authorization = parts.header("authorization"), authorization.lowercased().hasPrefix("signature ") {
+            return try DraftCavage.parse(String(authorization.dropFirst("signature ".count)), parts: parts)
+        }
+        throw CryptoError("signature.missing", "the request is not signed")
+    }
+
+    /// Coverage and freshness: the signature must cover the method and target, the host, a date,
+    /// and the body digest when there is a body; it must be no older than `maxAge` and no more
+    /// than `maxFuture` ahead; and the digest must match the body.
+    package static func checkPolicy(
+        _ signature: ParsedSignature, parts: HTTPRequestParts, now: Date, maxAge: TimeInterval = 12 * 3600,
+        maxFuture: TimeInterval = 3600
+    ) throws {
+        let covered = Set(signature.coveredComponents)
+        let hasBody = !parts.body.isEmpty
+        switch signature.scheme {
+        case .draftCavage:
+            for required in ["(request-target)", "host"] where !covered.contains(required) {
+                throw CryptoError("signature.headersNotCovered", "the signature must cover \(required)")
+            }
+            guard covered.contains("date") || covered.contains("(created)") else {
+                throw CryptoError("signature.headersNotCovered", "the signature must cover date or (created)")
+            }
+            if hasBody, !covered.contains("digest"), !covered.contains("content-digest") {
+                throw CryptoError("signature.headersNotCovered", "the signature must cover digest")
+            }
+        case .rfc9421:
+            guard covered.contains("@method") else {
+                throw CryptoError("signature.headersNotCovered", "the signature must cover @method")
+            }
+            guard covered.contains("@target-uri") || (covered.contains("@authority") && (covered.contains("@path") || covered.contains("@request-target"))) else {
+                throw CryptoError("signature.headersNotCovered", "the signature must cover @target-uri")
+            }
+            if hasBody, !covered.contains("content-digest") {
+                throw CryptoError("signature.headersNotCovered", "the signature must cover content-digest")
+            }
+        }
+        guard let created = signature.created else {
+            throw CryptoError("signature.headersNotCovered", "the signature carries no usable date")
+        }
+        if now.timeIntervalSince(created) > maxAge {
+            throw CryptoError("signature.expired", "the signature date is more than \(Int(maxAge / 3600)) hours old")
+        }
+        if created.timeIntervalSince(now) > maxFuture {
+            throw CryptoError("signature.expired", "the signature date is more than \(Int(maxFuture / 3600)) hour(s) ahead")
+        }
+        if let expires = signature.expires, expires < now {
+            throw CryptoError("signature.expired", "the signature has expired")
+        }
+        if covered.contains("digest") || (hasBody && parts.header("digest") != nil) {
+            guard let digest = parts.header("digest") else { throw CryptoError("digest.missing", "Digest is covered but missing") }
+            try BodyDigest.verifyDigestHeader(digest, body: parts.body)
+        }
+        if covered.contains("content-digest") || (hasBody && parts.header("content-digest") != nil) {
+            guard let digest = parts.header("content-digest") else {
+                throw CryptoError("digest.missing", "Content-Digest is covered but missing")
+            }
+            try BodyDigest.verifyContentDigestHeader(digest, body: parts.body)
+        }
+    }
+
+    /// Verifies the signature bytes with `key`.
+    package static func verify(_ signature: ParsedSignature, with key: PublicKeyMaterial) throws {
+        try key.verify(signature: signature.signature, over: signature.signatureBase, algorithm: signature.algorithm ?? key.impliedAlgorithm)
+    }
+}

@@ -1,0 +1,154 @@
+import CivicCrypto
+import CivicModel
+import CivicStore
+import CivicVocabulary
+import Foundation
+import Logging
+
+/// Finds remote actors and their keys (Fedify's "give me this actor or fail"): WebFinger, signed
+/// fetches, and a cache in the `actor` table that is refreshed when stale or when a key fails.
+package final class ActorResolver: Sendable {
+    let http: SafeHTTPClient
+    let database: AppDatabase
+    let signers: SignerCache
+    let uris: URIBuilder
+    let clock: any Clock
+    /// Cached remote actors older than this are fetched again.
+    let staleAfter: TimeInterval = 24 * 3600
+
+    static let acceptHeader = "\(AS.activityJSON), \(AS.ldJSON)"
+
+    package init(http: SafeHTTPClient, database: AppDatabase, signers: SignerCache, uris: URIBuilder, clock: any Clock) {
+        self.http = http
+        self.database = database
+        self.signers = signers
+        self.uris = uris
+        self.clock = clock
+    }
+
+    /// The actor with this id: local ones from the database, remote ones from the cache or fetched.
+    package func actor(id: String, refresh: Bool = false) async throws -> ActorProfile {
+        if let cached = try await database.actor(id: id), cached.isLocal || (!refresh && !isStale(cached)) {
+            return cached.profile
+        }
+        guard !uris.isLocal(id) else {
+            throw FederationError(.permanent, code: "actor.notFound", reason: "no local actor \(id)")
+        }
+        let (document, finalURL) = try await fetchDocument(id)
+        let profile = try ASMapper.actor(from: document, fetchedFrom: finalURL)
+        guard profile.id == id else {
+            // An id that redirects or answers with another actor is not that actor.
+            throw FederationError(.permanent, code: "actor.idMismatch", reason: "\(id) answered with actor \(profile.id)")
+        }
+        try await database.saveRemoteActor(ActorRecord(profile: profile, document: CanonicalJSON.encode(document), fetchedAt: clock.now))
+        return profile
+    }
+
+    /// The actor owning `keyID` and the key itself. Ownership is read from the actor's side: the
+    /// actor document must list the key, whatever a standalone key document claims.
+    package func key(id keyID: String, refresh: Bool = false) async throws -> (actor: ActorProfile, key: PublicKeyMaterial) {
+        if !refresh, let cached = try await database.actor(keyID: keyID), cached.isLocal || !isStale(cached) {
+            return (cached.profile, try Self.material(of: cached.profile, keyID: keyID))
+        }
+        let documentURL = IRI.withoutFragment(keyID)
+        let actorID: String
+        if let known = try await database.actor(keyID: keyID) {
+            actorID = known.id
+        } else {
+            let (document, _) = try await fetchDocument(documentURL)
+            if ActorProfile.Kind.allCases.contains(where: { document.hasType($0.rawValue) }) {
+                guard let id = document["id"]?.stringValue else {
+                    throw FederationError(.permanent, code: "key.invalid", reason: "key document has no id")
+                }
+                actorID = id
+            } else if let owner = document["owner"]?.iri ?? document["controller"]?.iri {
+                actorID = owner
+            } else {
+                throw FederationError(.permanent, code: "key.invalid", reason: "\(keyID) names neither an actor nor an owner")
+            }
+        }
+        guard IRI.sameOrigin(actorID, keyID) else {
+            throw FederationError(.unauthorized, code: "key.foreignOwner", reason: "key \(keyID) claims an actor on another origin")
+        }
+        let profile = try await actor(id: actorID, refresh: true)
+        return (profile, try Self.material(of: profile, keyID: keyID))
+    }
+
+    /// Resolves `acct:user@host` (also `@user@host`, `user@host`) to an actor id by WebFinger.
+    package func webfinger(_ handle: String) async throws -> String {
+        let (user, host) = try Self.parseHandle(handle)
+        let scheme = try await schemeFor(host: host)
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "resource", value: "acct:\(user)@\(host)")]
+        let url = "\(scheme)://\(host)/.well-known/webfinger?\(components.percentEncodedQuery ?? "")"
+        let response = try await http.get(url, accept: "application/jrd+json, application/json", signer: nil)
+        try response.requireSuccess("WebFinger at \(host)")
+        let document: JSONValue
+        do { document = try JSONParser().parse(response.body) } catch let error as VocabularyError {
+            throw FederationError(.permanent, code: "webfinger.invalid", reason: error.reason)
+        }
+        let links = document["links"]?.arrayValue ?? []
+        guard let link = links.first(where: { link in
+            link["rel"]?.stringValue == "self"
+                && (link["type"]?.stringValue.map { $0.hasPrefix(AS.activityJSON) || $0.hasPrefix("application/ld+json") } ?? false)
+        }), let href = link["href"]?.stringValue else {
+            throw FederationError(.permanent, code: "webfinger.noActor", reason: "WebFinger for \(user)@\(host) links no ActivityPub actor")
+        }
+        return href
+    }
+
+    /// Splits a handle into user and host (`host[:port]`, lowercased).
+    package static func parseHandle(_ handle: String) throws -> (user: String, host: String) {
+        var text = handle.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("acct:") { text.removeFirst(5) }
+        if text.hasPrefix("@") { text.removeFirst() }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+              parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.~".contains($0)) }),
+              parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:[]".contains($0)) })
+        else {
+            throw FederationError(.badRequest, code: "handle.invalid", reason: "\"\(handle.prefix(100))\" is not a handle like name@host")
+        }
+        return (String(parts[0]), parts[1].lowercased())
+    }
+
+    /// https for the world; plain http only for hosts inside the operator's allowed private
+    /// ranges (a loopback testbed has no TLS).
+    func schemeFor(host: String) async throws -> String {
+        let hostname = host.hasPrefix("[") ? String(host.prefix(while: { $0 != "]" }).dropFirst()) : String(host.split(separator: ":").first ?? "")
+        let addresses = try await http.policy.resolve(host: hostname)
+        let allowedPrivate = addresses.allSatisfy { address in http.policy.allowed.contains { $0.contains(address) } }
+        return allowedPrivate ? "http" : "https"
+    }
+
+    /// Fetches an ActivityPub document with a signed GET and checks its type and origin.
+    func fetchDocument(_ url: String) async throws -> (JSONValue, String) {
+        let response = try await http.get(url, accept: Self.acceptHeader, signer: try await signers.instanceSigner())
+        try response.requireSuccess(url)
+        guard response.isActivityPubContentType else {
+            throw FederationError(.permanent, code: "fetch.contentType", reason: "\(url) is not served as an ActivityPub document")
+        }
+        let document: JSONValue
+        do { document = try JSONParser().parse(response.body) } catch let error as VocabularyError {
+            throw FederationError(.permanent, code: "fetch.invalidJSON", reason: "\(url): \(error.reason)")
+        }
+        guard let id = document["id"]?.stringValue, IRI.sameOrigin(id, response.finalURL) else {
+            throw FederationError(.permanent, code: "fetch.originMismatch", reason: "\(url) answered with a document from another origin")
+        }
+        return (document, response.finalURL)
+    }
+
+    func isStale(_ record: ActorRecord) -> Bool {
+        clock.now.timeIntervalSince(record.fetchedAt) > staleAfter
+    }
+
+    static func material(of actor: ActorProfile, keyID: String) throws -> PublicKeyMaterial {
+        if keyID == actor.publicKeyID, let pem = actor.publicKeyPEM { return .rsaPEM(pem) }
+        if keyID == actor.ed25519KeyID, let multibase = actor.ed25519Multibase {
+            do { return try PublicKeyMaterial.ed25519(multibase: multibase) } catch {
+                throw FederationError(.unauthorized, code: "key.invalid", reason: "\(keyID) is not a valid Ed25519 key")
+            }
+        }
+        throw FederationError(.unauthorized, code: "key.notListed", reason: "actor \(actor.id) does not list key \(keyID)")
+    }
+}

@@ -1,0 +1,71 @@
+import CivicCrypto
+import CivicModel
+import CivicVocabulary
+import Foundation
+import Logging
+
+/// An inbox POST whose signature verified and whose signer is the activity's actor.
+package struct VerifiedActivity: Sendable {
+    package var activity: IncomingActivity
+    package var signer: ActorProfile
+}
+
+/// The inbox's checks, in order, each refusing with a classified `FederationError`:
+/// signature present and well-formed → covers the right parts, fresh, digest matches the body →
+/// body is valid JSON within limits and a well-formed activity → the signer's key (fetched, or
+/// refetched once if it no longer verifies, for key rotation) verifies → the signer is the actor.
+package struct InboxVerifier: Sendable {
+    let resolver: ActorResolver
+    let clock: any Clock
+
+    package init(resolver: ActorResolver, clock: any Clock) {
+        self.resolver = resolver
+        self.clock = clock
+    }
+
+    package func verify(_ request: HTTPRequestParts) async throws -> VerifiedActivity {
+        let signature: ParsedSignature
+        do {
+            signature = try HTTPSignatureVerifier.parse(request)
+            try HTTPSignatureVerifier.checkPolicy(signature, parts: request, now: clock.now)
+        } catch let error as CryptoError {
+            throw FederationError(.unauthorized, code: error.code, reason: error.reason)
+        }
+
+        let activity: IncomingActivity
+        do {
+            activity = try IncomingActivity(document: try JSONParser().parse(request.body))
+        } catch let error as VocabularyError {
+            throw FederationError(error.code == "json.tooLarge" ? .tooLarge : .badRequest, code: error.code, reason: error.reason)
+        }
+
+        let signer = try await verifiedSigner(of: signature)
+        guard signer.id == activity.actor else {
+            throw FederationError(
+                .unauthorized, code: "signature.actorMismatch",
+                reason: "signed by \(signer.id), but the activity's actor is \(activity.actor)")
+        }
+        return VerifiedActivity(activity: activity, signer: signer)
+    }
+
+    private func verifiedSigner(of signature: ParsedSignature) async throws -> ActorProfile {
+        do {
+            let (actor, key) = try await resolver.key(id: signature.keyId)
+            do {
+                try HTTPSignatureVerifier.verify(signature, with: key)
+                return actor
+            } catch is CryptoError {
+                // The actor may have rotated its key since we cached it: fetch once more.
+                let (fresh, freshKey) = try await resolver.key(id: signature.keyId, refresh: true)
+                try HTTPSignatureVerifier.verify(signature, with: freshKey)
+                return fresh
+            }
+        } catch let error as CryptoError {
+            throw FederationError(.unauthorized, code: error.code, reason: error.reason)
+        } catch let error as FederationError where error.kind == .permanent || error.kind == .transient {
+            throw FederationError(
+                .unauthorized, code: "signature.keyUnavailable",
+                reason: "could not get key \(signature.keyId): \(error.reason)")
+        }
+    }
+}

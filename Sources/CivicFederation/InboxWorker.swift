@@ -1,0 +1,91 @@
+import CivicStore
+import CivicVocabulary
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// A stored inbox activity handed to a listener.
+package struct InboxActivity: Sendable {
+    package var id: String
+    package var type: String
+    package var actorID: String
+    package var document: JSONValue
+}
+
+/// What the node does with each activity type; registered by CivicNode at start, so this
+/// target never calls up into use cases. Types without a listener are stored and marked done.
+package struct InboxListeners: Sendable {
+    package typealias Listener = @Sendable (InboxActivity) async throws -> Void
+    private var byType: [String: Listener] = [:]
+
+    package init() {}
+
+    /// Registers the listener for one activity type (replacing any earlier one).
+    package mutating func on(_ type: AS.ActivityType, _ listener: @escaping Listener) {
+        byType[type.rawValue] = listener
+    }
+
+    func listener(for type: String) -> Listener? { byType[type] }
+}
+
+/// Applies the side effects of accepted inbox activities, in arrival order, after the 202.
+package final class InboxWorker: Service, Sendable {
+    let database: AppDatabase
+    let listeners: InboxListeners
+    let logger: Logger
+    /// Signalled by the inbox after each stored activity.
+    let wake: WakeSignal
+
+    package init(database: AppDatabase, listeners: InboxListeners, wake: WakeSignal, logger: Logger) {
+        self.database = database
+        self.listeners = listeners
+        self.wake = wake
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        await withGracefulShutdownHandler {
+            await wake.run(every: .milliseconds(500)) { await drain() }
+        } onGracefulShutdown: {
+            self.wake.finish()
+        }
+    }
+
+    /// Processes every pending item; returns when none is left.
+    package func drain() async {
+        while !Task.isCancelled {
+            let batch: [InboxItemRecord]
+            do {
+                batch = try await database.pendingInboxItems(limit: 64)
+            } catch {
+                logger.error("inbox.read.failed", metadata: ["error": "\(error)"])
+                return
+            }
+            if batch.isEmpty { return }
+            for item in batch {
+                await process(item)
+            }
+        }
+    }
+
+    private func process(_ item: InboxItemRecord) async {
+        guard let id = item.id else { return }
+        var failure: String?
+        do {
+            let document = try JSONParser().parse(item.document)
+            if let listener = listeners.listener(for: item.type) {
+                try await listener(InboxActivity(id: item.activityId, type: item.type, actorID: item.actorId, document: document))
+            }
+        } catch {
+            failure = String(describing: error)
+            logger.warning(
+                "inbox.process.failed",
+                metadata: ["activity.id": "\(item.activityId)", "activity.type": "\(item.type)", "error": "\(error)"])
+        }
+        do {
+            try await database.finishInboxItem(id: id, failure: failure)
+        } catch {
+            logger.error("inbox.finish.failed", metadata: ["activity.id": "\(item.activityId)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Builds every URI the node mints; nothing else concatenates paths onto the base URL.
+public struct URIBuilder: Sendable, Equatable {
+    /// The public base URL without a trailing slash, e.g. `https://hub.example.org`.
+    public let base: String
+    /// The public authority (`host[:port]`), which names the instance in WebFinger and NodeInfo.
+    public let authority: String
+
+    /// - Parameter publicURL: scheme, host and optional port; a trailing slash is dropped.
+    public init(publicURL: String) throws(DomainError) {
+        var trimmed = publicURL
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let components = URLComponents(string: trimmed),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host?.lowercased(), !host.isEmpty,
+              components.path.isEmpty, components.query == nil, components.user == nil
+        else {
+            throw DomainError.invalid(field: "public_url", reason: "must be http(s)://host[:port] without a path, got \"\(publicURL)\"")
+        }
+        let defaultPort = scheme == "https" ? 443 : 80
+        if let port = components.port, port != defaultPort {
+            authority = "\(host):\(port)"
+        } else {
+            authority = host
+        }
+        base = "\(scheme)://\(authority)"
+    }
+
+    public var instanceActor: String { "\(base)/actor" }
+    public var instanceKey: String { "\(instanceActor)#main-key" }
+    public var sharedInbox: String { "\(base)/inbox" }
+    public var instanceHandle: String { "acct:\(authority)@\(authority)" }
+
+    public func actor(_ name: String) -> String { "\(base)/actors/\(name)" }
+    public func inbox(_ actorID: String) -> String { "\(actorID)/inbox" }
+    public func outbox(_ actorID: String) -> String { "\(actorID)/outbox" }
+    public func followers(_ actorID: String) -> String { "\(actorID)/followers" }
+    public func following(_ actorID: String) -> String { "\(actorID)/following" }
+    public func mainKey(_ actorID: String) -> String { "\(actorID)#main-key" }
+    public func ed25519Key(_ actorID: String) -> String { "\(actorID)#ed25519-key" }
+    public func activity(_ id: String) -> String { "\(base)/activities/\(id)" }
+    public func object(_ id: String) -> String { "\(base)/objects/\(id)" }
+    public func page(_ collection: String, _ number: Int) -> String { "\(collection)?page=\(number)" }
+
+    /// The local actor name of an actor IRI minted here, or nil when the IRI is not one of ours.
+    public func localActorName(_ actorID: String) -> String? {
+        let prefix = "\(base)/actors/"
+        guard actorID.hasPrefix(prefix) else { return nil }
+        let name = String(actorID.dropFirst(prefix.count))
+        return name.isEmpty || name.contains("/") ? nil : name
+    }
+
+    /// True when the IRI was minted by this node.
+    public func isLocal(_ iri: String) -> Bool { iri == base || iri.hasPrefix(base + "/") }
+}

@@ -1,0 +1,151 @@
+import CivicFederation
+import CivicModel
+import CivicStore
+import CivicVocabulary
+import Foundation
+import Logging
+
+/// Follows between local and remote actors: following out, and the Follow / Accept / Reject /
+/// Undo activities that arrive.
+package struct FollowUseCase: Sendable {
+    let node: Node
+    var outbox: Outbox { Outbox(node: node) }
+
+    package init(node: Node) {
+        self.node = node
+    }
+
+    /// Registers the inbox listeners for follow activities.
+    func register(into listeners: inout InboxListeners) {
+        listeners.on(.follow) { try await receiveFollow($0) }
+        listeners.on(.accept) { try await receiveAnswer($0, accepted: true) }
+        listeners.on(.reject) { try await receiveAnswer($0, accepted: false) }
+        listeners.on(.undo) { try await receiveUndo($0) }
+    }
+
+    /// Local organisation `name` follows the remote actor behind `handle` (`acct:user@host` or an
+    /// actor IRI). The follow stays pending until the remote side accepts.
+    @discardableResult
+    package func follow(from name: String, handle: String) async throws -> FollowRelation {
+        let follower = try await ActorUseCase(node: node).localActor(named: name)
+        let target: ActorProfile
+        do {
+            let actorID = handle.hasPrefix("http://") || handle.hasPrefix("https://") ? handle : try await node.resolver.webfinger(handle)
+            target = try await node.resolver.actor(id: actorID)
+        } catch let error as FederationError {
+            throw DomainError(.unavailable, code: "handle.unresolvable", message: "could not resolve \(handle): \(error.reason)")
+        }
+        guard target.id != follower.id else {
+            throw DomainError.invalid(field: "handle", reason: "an actor cannot follow itself")
+        }
+        if let existing = try await node.database.follow(follower: follower.id, followee: target.id) {
+            return FollowRelation(
+                followerID: follower.id, followeeID: target.id, activityID: existing.activityId,
+                state: FollowRelation.State(rawValue: existing.state) ?? .pending)
+        }
+        let activityID = outbox.newActivityID()
+        let document = ActivityDocuments.follow(id: activityID, actor: follower.id, object: target.id)
+        let deliveries = target.isLocal ? [] : try outbox.deliveries(of: document, from: follower.id, to: [target.inbox])
+        try await node.database.saveFollow(
+            FollowRecord(followerId: follower.id, followeeId: target.id, activityId: activityID, state: "pending", createdAt: node.clock.now),
+            activities: [try outbox.record(document, actorID: follower.id, isPublic: false)], deliveries: deliveries)
+        node.deliveries.wake.signal()
+        return FollowRelation(followerID: follower.id, followeeID: target.id, activityID: activityID, state: .pending)
+    }
+
+    /// Approves a pending follow request of a local actor that approves followers manually.
+    package func approve(name: String, follower followerID: String) async throws {
+        try await answer(name: name, follower: followerID, with: .accept)
+    }
+
+    /// Declines a pending follow request; the follower is told with a Reject.
+    package func decline(name: String, follower followerID: String) async throws {
+        try await answer(name: name, follower: followerID, with: .reject)
+    }
+
+    private func answer(name: String, follower followerID: String, with type: AS.ActivityType) async throws {
+        let followee = try await ActorUseCase(node: node).localActor(named: name)
+        guard let request = try await node.database.follow(follower: followerID, followee: followee.id), request.state == "pending",
+              let follower = try await node.database.actor(id: followerID)
+        else {
+            throw DomainError.notFound("follow.notFound", "no pending follow request from \(followerID)")
+        }
+        let (activity, deliveries) = try answerActivity(type, followee: followee, follower: follower.profile, followID: request.activityId)
+        if type == .accept {
+            var accepted = request
+            accepted.id = nil
+            accepted.state = "accepted"
+            try await node.database.saveFollow(accepted, replace: true, activities: [activity], deliveries: deliveries)
+        } else {
+            try await node.database.deleteFollow(follower: followerID, followee: followee.id)
+            try await node.database.insert(activities: [activity], deliveries: deliveries)
+        }
+        node.deliveries.wake.signal()
+    }
+
+    // MARK: Incoming
+
+    func receiveFollow(_ activity: InboxActivity) async throws {
+        guard let objectID = activity.document["object"]?.iri, let name = node.uris.localActorName(objectID),
+              let followee = try await node.database.localActor(named: name)?.profile, followee.kind != .application
+        else {
+            node.logger.info("follow.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "object is not a local organisation"])
+            return
+        }
+        guard let follower = try await node.database.actor(id: activity.actorID)?.profile else {
+            throw DomainError.notFound("actor.notFound", "follower \(activity.actorID) is not known")
+        }
+        let pending = followee.manuallyApprovesFollowers
+        let follow = FollowRecord(
+            followerId: follower.id, followeeId: followee.id, activityId: activity.id, state: pending ? "pending" : "accepted",
+            createdAt: node.clock.now)
+        if pending {
+            try await node.database.saveFollow(follow, replace: true)
+            return
+        }
+        let (accept, deliveries) = try answerActivity(.accept, followee: followee, follower: follower, followID: activity.id)
+        try await node.database.saveFollow(follow, replace: true, activities: [accept], deliveries: deliveries)
+        node.deliveries.wake.signal()
+    }
+
+    /// Accept or Reject of a follow we sent: only the followee may answer it.
+    func receiveAnswer(_ activity: InboxActivity, accepted: Bool) async throws {
+        guard let object = activity.document["object"] else { return }
+        var follow: FollowRecord?
+        if let followID = object.iri { follow = try await node.database.follow(activityID: followID) }
+        if follow == nil, let follower = object["actor"]?.iri {
+            follow = try await node.database.follow(follower: follower, followee: activity.actorID)
+        }
+        guard let follow, follow.followeeId == activity.actorID else {
+            node.logger.info("follow.answer.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "no matching follow by this actor"])
+            return
+        }
+        if accepted {
+            try await node.database.acceptFollow(follower: follow.followerId, followee: follow.followeeId)
+        } else {
+            try await node.database.deleteFollow(follower: follow.followerId, followee: follow.followeeId)
+        }
+    }
+
+    /// Undo of a Follow: only the follower may take it back.
+    func receiveUndo(_ activity: InboxActivity) async throws {
+        guard let object = activity.document["object"] else { return }
+        let undone = object.types.first
+        guard undone == nil || undone == AS.ActivityType.follow.rawValue else { return }
+        var follow: FollowRecord?
+        if let followID = object.iri { follow = try await node.database.follow(activityID: followID) }
+        if follow == nil, let followee = object["object"]?.iri {
+            follow = try await node.database.follow(follower: activity.actorID, followee: followee)
+        }
+        guard let follow, follow.followerId == activity.actorID else { return }
+        try await node.database.deleteFollow(follower: follow.followerId, followee: follow.followeeId)
+    }
+
+    private func answerActivity(
+        _ type: AS.ActivityType, followee: ActorProfile, follower: ActorProfile, followID: String
+    ) throws -> (ActivityRecord, [DeliveryRecord]) {
+        let document = ActivityDocuments.answer(type, id: outbox.newActivityID(), actor: followee.id, follow: followID, follower: follower.id)
+        let deliveries = follower.isLocal ? [] : try outbox.deliveries(of: document, from: followee.id, to: [follower.inbox])
+        return (try outbox.record(document, actorID: followee.id, isPublic: false), deliveries)
+    }
+}

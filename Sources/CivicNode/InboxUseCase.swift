@@ -1,0 +1,39 @@
+import CivicCrypto
+import CivicFederation
+import CivicModel
+import CivicStore
+import CivicVocabulary
+import Foundation
+
+/// Receiving activities: verify, persist once, and leave side effects to the inbox worker.
+package struct InboxUseCase: Sendable {
+    let node: Node
+
+    package init(node: Node) {
+        self.node = node
+    }
+
+    /// What became of a received activity.
+    package enum Outcome: Sendable, Equatable {
+        /// Stored; its side effects follow.
+        case accepted
+        /// An activity with this id was received before; nothing changed.
+        case duplicate
+    }
+
+    /// Verifies a signed inbox POST and stores it. Throws `FederationError` (unauthorized,
+    /// badRequest, tooLarge) before anything is written.
+    package func receive(_ request: HTTPRequestParts) async throws -> Outcome {
+        let verified = try await node.verifier.verify(request)
+        let activity = verified.activity
+        let inserted = try await node.database.enqueueInbox(
+            InboxItemRecord(
+                activityId: activity.id, actorId: activity.actor, type: activity.type,
+                document: CanonicalJSON.encode(activity.document), receivedAt: node.clock.now))
+        // A server that talks to us is up: deliveries parked behind it may go again.
+        try await node.database.markHostAvailable(verified.signer.host, now: node.clock.now)
+        guard inserted else { return .duplicate }
+        node.inboxWake.signal()
+        return .accepted
+    }
+}

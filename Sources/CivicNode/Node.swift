@@ -1,0 +1,51 @@
+import CivicFederation
+import CivicModel
+import CivicStore
+import Foundation
+import Logging
+
+/// Everything a use case may use, assembled once per process: the database, the URI builder,
+/// the clock, and the federation components that carry side effects.
+package struct Node: Sendable {
+    package let database: AppDatabase
+    package let uris: URIBuilder
+    package let clock: any Clock
+    package let http: SafeHTTPClient
+    package let signers: SignerCache
+    package let resolver: ActorResolver
+    package let deliveries: DeliveryWorker
+    /// Wakes the inbox worker after an activity is stored.
+    package let inboxWake = WakeSignal()
+    let verifier: InboxVerifier
+    package let logger: Logger
+
+    package init(database: AppDatabase, uris: URIBuilder, clock: any Clock, policy: AddressPolicy, logger: Logger) {
+        self.database = database
+        self.uris = uris
+        self.clock = clock
+        self.logger = logger
+        http = SafeHTTPClient(policy: policy, userAgent: "civichub/\(NodeInfo.version) (+\(uris.base)/)")
+        signers = SignerCache(database: database, uris: uris)
+        resolver = ActorResolver(http: http, database: database, signers: signers, uris: uris, clock: clock)
+        deliveries = DeliveryWorker(database: database, http: http, signers: signers, clock: clock, logger: logger)
+        verifier = InboxVerifier(resolver: resolver, clock: clock)
+    }
+
+    /// The inbox worker with this node's listeners registered.
+    package func makeInboxWorker() -> InboxWorker {
+        var listeners = InboxListeners()
+        FollowUseCase(node: self).register(into: &listeners)
+        return InboxWorker(database: database, listeners: listeners, wake: inboxWake, logger: logger)
+    }
+
+    /// Closes outbound connections.
+    package func shutdown() async throws {
+        try await http.shutdown()
+    }
+}
+
+/// What this software is, for NodeInfo and the User-Agent.
+package enum NodeInfo {
+    package static let software = "civichub"
+    package static let version = "0.1.0"
+}

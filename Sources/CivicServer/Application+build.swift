@@ -1,0 +1,58 @@
+import CivicFederation
+import CivicModel
+import CivicNode
+import CivicStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// Opens the data directory and assembles a `Node`: database, instance actor, keys.
+package enum NodeBootstrap {
+    /// Creates the data directory and database if needed, migrates, and makes sure the
+    /// instance actor exists. Returns the node and, on first start only, the new admin token.
+    package static func open(
+        _ configuration: NodeConfiguration, clock: any Clock = SystemClock(), logger: Logger
+    ) async throws -> (node: Node, newAdminToken: String?) {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let database = try AppDatabase.open(path: configuration.databasePath)
+        // Actor ids embed the public URL, so a data directory keeps the one it was created with.
+        let stored = try await database.settingOrInsert("publicURL", configuration.effectivePublicURL)
+        let uris = try URIBuilder(publicURL: stored)
+        if configuration.publicURL != nil, try URIBuilder(publicURL: configuration.effectivePublicURL) != uris {
+            throw ConfigurationError(
+                "public_url: the data directory \(configuration.dataDirectory) belongs to \(stored); actor ids cannot move to \(configuration.effectivePublicURL)")
+        }
+        let node = Node(
+            database: database, uris: uris, clock: clock,
+            policy: AddressPolicy(allowed: configuration.allowedPrivateAddresses), logger: logger)
+        try await ActorUseCase(node: node).ensureInstanceActor()
+        let token = try await AdminTokenUseCase(node: node).issueFirstToken()
+        return (node, token)
+    }
+}
+
+/// Builds the HTTP application with its workers (inbox and delivery) as services.
+package func buildApplication(
+    node: Node, configuration: NodeConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(node: node)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civichub"),
+        services: [node.makeInboxWorker(), node.deliveries],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: node.logger)
+}
+
+/// All routes: well-known, ActivityPub, API, and the HTML home page.
+package func buildRouter(node: Node) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.get("/") { _, _ in
+        Response.html(WebPages.home(node: node, organizations: try await ActorUseCase(node: node).organizations()))
+    }
+    WellKnownController(node: node).addRoutes(to: router)
+    ActivityPubController(node: node).addRoutes(to: router)
+    APIController(node: node).addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,106 @@
+import CivicModel
+import CivicNode
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The admin REST API under `/api/v1`, authenticated by a bearer admin token.
+struct APIController<Context: RequestContext> {
+    let node: Node
+
+    func addRoutes(to router: Router<Context>) {
+        let api = router.group("api/v1").add(middleware: BearerTokenMiddleware(node: node))
+        api.get("organizations") { _, _ in
+            try await ActorUseCase(node: node).organizations().map(OrganizationResponse.init)
+        }
+        api.post("organizations") { request, context in
+            let input = try await request.decode(as: CreateOrganizationRequest.self, context: context)
+            let actor = try await ActorUseCase(node: node).createOrganization(name: input.name, displayName: input.displayName, summary: input.summary)
+            return EditedResponse(status: .created, response: OrganizationResponse(actor))
+        }
+        api.post("organizations/:name/follows") { request, context in
+            let input = try await request.decode(as: FollowRequest.self, context: context)
+            let relation = try await FollowUseCase(node: node).follow(from: try context.parameters.require("name"), handle: input.handle)
+            return EditedResponse(status: .accepted, response: FollowResponse(relation))
+        }
+        api.get("organizations/:name/follow-requests") { _, context in
+            FollowRequestsResponse(actors: try await QueueUseCase(node: node).followRequests(of: try context.parameters.require("name")))
+        }
+        api.post("organizations/:name/follow-requests/approve") { request, context in
+            let input = try await request.decode(as: FollowAnswerRequest.self, context: context)
+            try await FollowUseCase(node: node).approve(name: try context.parameters.require("name"), follower: input.actor)
+            return Response(status: .noContent)
+        }
+        api.post("organizations/:name/follow-requests/decline") { request, context in
+            let input = try await request.decode(as: FollowAnswerRequest.self, context: context)
+            try await FollowUseCase(node: node).decline(name: try context.parameters.require("name"), follower: input.actor)
+            return Response(status: .noContent)
+        }
+        api.get("queue") { _, _ in
+            try await QueueUseCase(node: node).status()
+        }
+    }
+}
+
+/// Requires `Authorization: Bearer <admin token>`.
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let node: Node
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw DomainError.unauthorized("token.missing", "send an admin token as 'Authorization: Bearer TOKEN'")
+        }
+        try await AdminTokenUseCase(node: node).authenticate(String(header.dropFirst(7)))
+        return try await next(request, context)
+    }
+}
+
+struct CreateOrganizationRequest: Decodable {
+    var name: String
+    var displayName: String?
+    var summary: String?
+}
+
+struct FollowRequest: Decodable {
+    /// `acct:name@host`, `name@host` or an actor IRI.
+    var handle: String
+}
+
+struct FollowAnswerRequest: Decodable {
+    /// The follower's actor IRI.
+    var actor: String
+}
+
+struct OrganizationResponse: ResponseEncodable {
+    var id: String
+    var name: String
+    var handle: String
+    var displayName: String?
+    var summary: String?
+
+    init(_ actor: ActorProfile) {
+        id = actor.id
+        name = actor.preferredUsername
+        handle = actor.handle
+        displayName = actor.name
+        summary = actor.summary
+    }
+}
+
+struct FollowResponse: ResponseEncodable {
+    var follower: String
+    var followee: String
+    var state: String
+
+    init(_ relation: FollowRelation) {
+        follower = relation.followerID
+        followee = relation.followeeID
+        state = relation.state.rawValue
+    }
+}
+
+struct FollowRequestsResponse: ResponseEncodable {
+    var actors: [String]
+}
+
+extension QueueUseCase.Status: ResponseEncodable {}

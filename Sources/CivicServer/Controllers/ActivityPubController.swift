@@ -1,0 +1,94 @@
+import CivicCrypto
+import CivicModel
+import CivicNode
+import CivicVocabulary
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Actor documents, their collections, stored activities, and the inboxes.
+struct ActivityPubController<Context: RequestContext> {
+    let node: Node
+    /// Inbox bodies over this are refused with 413 before they are read further.
+    static var maxInboxBytes: Int { 1 << 20 }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("actor", use: instanceActor)
+        router.get("actor/outbox") { request, _ -> Response in
+            .activityJSON(try await CollectionUseCase(node: node).instanceCollection(.outbox, page: try page(request)))
+        }
+        router.get("actors/:name", use: actor)
+        for kind in [CollectionUseCase.Kind.outbox, .followers, .following] {
+            router.get("actors/:name/\(kind.rawValue)") { request, context -> Response in
+                let name = try context.parameters.require("name")
+                return .activityJSON(try await CollectionUseCase(node: node).collection(kind, of: name, page: try page(request)))
+            }
+        }
+        router.get("activities/:id", use: activity)
+        router.post("inbox", use: inbox)
+        router.post("actor/inbox", use: inbox)
+        router.post("actors/:name/inbox", use: inbox)
+    }
+
+    @Sendable func instanceActor(_ request: Request, context: Context) async throws -> Response {
+        guard let record = try await node.database.actor(id: node.uris.instanceActor) else {
+            throw DomainError.notFound("actor.notFound", "the instance actor does not exist yet")
+        }
+        return .activityJSON(bytes: record.document)
+    }
+
+    @Sendable func actor(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("name")
+        guard let record = try await node.database.localActor(named: name) else {
+            throw DomainError.notFound("actor.notFound", "no actor named \"\(name.prefix(64))\" on this node")
+        }
+        if ActivityPubMediaType.isRequested(by: request) { return .activityJSON(bytes: record.document) }
+        return .html(WebPages.actor(record.profile))
+    }
+
+    @Sendable func activity(_ request: Request, context: Context) async throws -> Response {
+        let id = node.uris.activity(try context.parameters.require("id"))
+        guard let record = try await node.database.activity(id: id), record.isLocal, record.isPublic else {
+            throw DomainError.notFound("activity.notFound", "no public activity with this id")
+        }
+        return .activityJSON(bytes: record.document)
+    }
+
+    /// Verify → persist → 202; the inbox worker does the rest.
+    @Sendable func inbox(_ request: Request, context: Context) async throws -> Response {
+        if let name = context.parameters.get("name"), try await node.database.localActor(named: name) == nil {
+            throw DomainError.notFound("actor.notFound", "no actor named \"\(name.prefix(64))\" on this node")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxInboxBytes {
+            throw FederationErrorResponse.tooLarge
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maxInboxBytes)
+        } catch is NIOTooManyBytesError {
+            throw FederationErrorResponse.tooLarge
+        }
+        var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        let authority = request.head.authority ?? ""
+        if !headers.contains(where: { $0.name == "host" }) { headers.append((name: "host", value: authority)) }
+        let parts = HTTPRequestParts(
+            method: request.method.rawValue, path: request.uri.description, authority: authority,
+            scheme: node.uris.base.hasPrefix("https") ? "https" : "http", headers: headers, body: Data(buffer: body))
+        _ = try await InboxUseCase(node: node).receive(parts)
+        return Response(status: .accepted)
+    }
+
+    private func page(_ request: Request) throws -> Int? {
+        guard let text = request.uri.queryParameters.get("page") else { return nil }
+        guard let page = Int(text) else { throw DomainError.invalid(field: "page", reason: "must be a whole number") }
+        return page
+    }
+}
+
+/// Refusals the inbox raises itself, before a use case runs.
+enum FederationErrorResponse {
+    static var tooLarge: HTTPError {
+        HTTPError(.contentTooLarge, message: "inbox bodies are limited to 1 MiB")
+    }
+}

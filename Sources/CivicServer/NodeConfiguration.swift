@@ -1,0 +1,122 @@
+import CivicFederation
+import CivicModel
+import Foundation
+
+/// The node's settings: documented defaults (`Config/civichub.conf`), overridden by a config
+/// file, then by `CIVICHUB_*` environment variables, then by command-line flags. A wrong key or
+/// value is refused with a message that names it.
+package struct NodeConfiguration: Sendable, Equatable {
+    package var host = "127.0.0.1"
+    package var port = 8080
+    /// The URL the world reaches the node at; defaults to `http://HOST:PORT`.
+    package var publicURL: String?
+    package var dataDirectory = "./data"
+    package var federationMode = "open"
+    /// Private address ranges outbound requests may reach anyway (tests and testbeds: loopback).
+    package var allowedPrivateAddresses: [CIDR] = []
+    package var logLevel = "info"
+
+    package init() {}
+
+    /// Every key a file, the environment (as `CIVICHUB_` + upper case) or `--set` may name.
+    package static let keys = ["host", "port", "public_url", "data_dir", "federation_mode", "allowed_private_addresses", "log_level"]
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Loads defaults ← file ← environment ← overrides (already-parsed flags).
+    package static func load(file: String?, environment: [String: String], overrides: [String: String]) throws -> NodeConfiguration {
+        var configuration = NodeConfiguration()
+        if let file {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw ConfigurationError("cannot read config file \(file)")
+            }
+            for (key, value) in try parseFile(text, name: file) { try configuration.set(key, value, source: file) }
+        }
+        for (variable, value) in environment.sorted(by: { $0.key < $1.key }) where variable.hasPrefix("CIVICHUB_") {
+            let key = variable.dropFirst("CIVICHUB_".count).lowercased()
+            guard keys.contains(key) else {
+                throw ConfigurationError("unknown environment variable \(variable); known: \(keys.map { "CIVICHUB_" + $0.uppercased() }.joined(separator: ", "))")
+            }
+            try configuration.set(key, value, source: "environment variable \(variable)")
+        }
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) { try configuration.set(key, value, source: "command line") }
+        return configuration
+    }
+
+    /// `key = value` lines; `#` starts a comment; blank lines are ignored.
+    static func parseFile(_ text: String, name: String) throws -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard let equals = trimmed.firstIndex(of: "=") else {
+                throw ConfigurationError("\(name):\(number + 1): expected 'key = value'")
+            }
+            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            guard keys.contains(key) else {
+                throw ConfigurationError("\(name):\(number + 1): unknown key '\(key)'; known keys: \(keys.joined(separator: ", "))")
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+
+    /// Sets one key from text, validating it.
+    package mutating func set(_ key: String, _ value: String, source: String) throws {
+        func invalid(_ reason: String) -> ConfigurationError {
+            ConfigurationError("\(key) (from \(source)): \(reason), got '\(value)'")
+        }
+        switch key {
+        case "host":
+            guard !value.isEmpty, !value.contains("/") else { throw invalid("must be an address to listen on") }
+            host = value
+        case "port":
+            guard let number = Int(value), (0...65535).contains(number) else { throw invalid("must be a port number 0–65535") }
+            port = number
+        case "public_url":
+            do { _ = try URIBuilder(publicURL: value) } catch { throw invalid("must be http(s)://host[:port] without a path") }
+            publicURL = value
+        case "data_dir":
+            guard !value.isEmpty else { throw invalid("must be a directory") }
+            dataDirectory = value
+        case "federation_mode":
+            guard value == "open" else {
+                throw invalid(value == "peered" ? "'peered' needs peering, which this version does not have yet; use 'open'" : "must be 'open'")
+            }
+            federationMode = value
+        case "allowed_private_addresses":
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            var ranges: [CIDR] = []
+            for item in items {
+                guard let range = CIDR(item) else { throw invalid("'\(item)' is not an address or CIDR range") }
+                ranges.append(range)
+            }
+            allowedPrivateAddresses = ranges
+        case "log_level":
+            guard Self.logLevels.contains(value) else { throw invalid("must be one of \(Self.logLevels.joined(separator: ", "))") }
+            logLevel = value
+        default:
+            throw ConfigurationError("unknown key '\(key)' (from \(source)); known keys: \(Self.keys.joined(separator: ", "))")
+        }
+    }
+
+    /// The public URL, or `http://HOST:PORT` when none is set.
+    package var effectivePublicURL: String {
+        publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+
+    /// The SQLite file under the data directory.
+    package var databasePath: String { (dataDirectory as NSString).appendingPathComponent("civichub.sqlite") }
+}
+
+/// A configuration refused at start, naming the key.
+package struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    package var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,69 @@
+import CivicVocabulary
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Response helpers: every JSON body the server writes is canonical JSON.
+enum CanonicalJSONBody {
+    static func error(code: String, message: String) -> Data {
+        CanonicalJSON.encode(["error": .string(code), "message": .string(message)])
+    }
+}
+
+extension Response {
+    /// A JSON response of stored or built bytes with the given media type.
+    static func json(_ bytes: Data, contentType: String = "application/json; charset=utf-8", status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// An ActivityStreams document.
+    static func activityJSON(_ value: JSONValue) -> Response {
+        .json(CanonicalJSON.encode(value), contentType: ActivityPubMediaType.response)
+    }
+
+    /// An ActivityStreams document already stored as canonical bytes.
+    static func activityJSON(bytes: Data) -> Response {
+        .json(bytes, contentType: ActivityPubMediaType.response)
+    }
+
+    /// An HTML page.
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Content negotiation between ActivityPub clients and browsers.
+enum ActivityPubMediaType {
+    static let response = "application/activity+json; charset=utf-8"
+
+    /// True when the Accept header asks for an ActivityStreams document rather than a page.
+    static func isRequested(by request: Request) -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        return accept.contains("application/activity+json") || accept.contains("application/ld+json")
+            || (accept.contains("application/json") && !accept.contains("text/html"))
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,37 @@
+import CivicModel
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Stores activities and their deliveries in one transaction: the outbox and its fan-out
+    /// can never disagree. A delivery already queued for the same activity and inbox is kept.
+    package func insert(activities: [ActivityRecord], deliveries: [DeliveryRecord]) async throws {
+        try await writer.write { db in
+            try Self.insert(activities: activities, deliveries: deliveries, db)
+        }
+    }
+
+    static func insert(activities: [ActivityRecord], deliveries: [DeliveryRecord], _ db: Database) throws {
+        for activity in activities {
+            try activity.insert(db, onConflict: .ignore)
+        }
+        for delivery in deliveries {
+            try delivery.insert(db, onConflict: .ignore)
+        }
+    }
+
+    /// The activity with this id.
+    package func activity(id: String) async throws -> ActivityRecord? {
+        try await writer.read { db in try ActivityRecord.fetchOne(db, key: id) }
+    }
+
+    /// One page of an actor's public activities, newest first, with the total.
+    package func outbox(of actorID: String, limit: Int, offset: Int) async throws -> (activities: [ActivityRecord], total: Int) {
+        try await writer.read { db in
+            let request = ActivityRecord.filter(Column("actorId") == actorID && Column("isPublic") == true && Column("isLocal") == true)
+            let total = try request.fetchCount(db)
+            let page = try request.order(Column("published").desc, Column("id").desc).limit(limit, offset: offset).fetchAll(db)
+            return (page, total)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import CivicModel
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Inserts a new local actor with its private keys, or throws `DomainError.conflict` when the name is taken.
+    package func insertLocalActor(_ actor: ActorRecord, key: LocalKeyRecord) async throws {
+        do {
+            try await writer.write { db in
+                try actor.insert(db)
+                try key.insert(db)
+            }
+        } catch let error as DatabaseError where error.isUniqueViolation {
+            throw DomainError.conflict("actor.exists", "an actor named \"\(actor.preferredUsername)\" already exists")
+        }
+    }
+
+    /// Inserts or replaces a remote actor after a fetch.
+    package func saveRemoteActor(_ actor: ActorRecord) async throws {
+        precondition(!actor.isLocal, "local actors are written by insertLocalActor")
+        try await writer.write { db in
+            try actor.upsert(db)
+        }
+    }
+
+    /// The actor with this id.
+    package func actor(id: String) async throws -> ActorRecord? {
+        try await writer.read { db in try ActorRecord.fetchOne(db, key: id) }
+    }
+
+    /// The local actor named `name`.
+    package func localActor(named name: String) async throws -> ActorRecord? {
+        try await writer.read { db in
+            try ActorRecord.filter(Column("isLocal") == true && Column("preferredUsername") == name).fetchOne(db)
+        }
+    }
+
+    /// All local actors by name (the instance actor included).
+    package func localActors() async throws -> [ActorRecord] {
+        try await writer.read { db in
+            try ActorRecord.filter(Column("isLocal") == true).order(Column("preferredUsername")).fetchAll(db)
+        }
+    }
+
+    /// The actor publishing the given key id.
+    package func actor(keyID: String) async throws -> ActorRecord? {
+        try await writer.read { db in
+            try ActorRecord.filter(Column("publicKeyId") == keyID || Column("ed25519KeyId") == keyID).fetchOne(db)
+        }
+    }
+
+    /// A remote actor by handle parts.
+    package func remoteActor(username: String, host: String) async throws -> ActorRecord? {
+        try await writer.read { db in
+            try ActorRecord.filter(
+                Column("isLocal") == false && Column("host") == host && Column("preferredUsername") == username
+            ).fetchOne(db)
+        }
+    }
+
+    /// The private keys of a local actor.
+    package func localKey(actorID: String) async throws -> LocalKeyRecord? {
+        try await writer.read { db in try LocalKeyRecord.fetchOne(db, key: actorID) }
+    }
+
+    /// Counts local actors other than the instance actor (for NodeInfo).
+    package func localActorCount(kind: ActorProfile.Kind) async throws -> Int {
+        try await writer.read { db in
+            try ActorRecord.filter(Column("isLocal") == true && Column("kind") == kind.rawValue).fetchCount(db)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import CivicModel
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Persists a verified inbox activity. Returns false when an activity with this id was
+    /// already received: redelivery is a no-op.
+    package func enqueueInbox(_ item: InboxItemRecord) async throws -> Bool {
+        try await writer.write { db in
+            try item.insert(db, onConflict: .ignore)
+            return db.changesCount > 0
+        }
+    }
+
+    /// The oldest pending inbox items.
+    package func pendingInboxItems(limit: Int) async throws -> [InboxItemRecord] {
+        try await writer.read { db in
+            try InboxItemRecord.filter(Column("state") == "pending").order(Column("id")).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// Marks an inbox item processed (or failed for good, with the reason).
+    package func finishInboxItem(id: Int64, failure: String?) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?",
+                arguments: [failure == nil ? "done" : "failed", failure, id])
+        }
+    }
+
+    /// Counts a transient processing failure; the item stays pending.
+    package func retryInboxItem(id: Int64, error: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE inboxItem SET attempts = attempts + 1, lastError = ? WHERE id = ?", arguments: [error, id])
+        }
+    }
+
+    /// Inbox items by state, for `queue status` and drain checks.
+    package func inboxCounts() async throws -> [String: Int] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM inboxItem GROUP BY state")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["state"] as String, $0["n"] as Int) })
+        }
+    }
+}

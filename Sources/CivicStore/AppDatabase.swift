@@ -1,0 +1,51 @@
+import CivicModel
+import Foundation
+import GRDB
+
+/// The node's one database: owns the connection pool, runs migrations, and exposes named writes,
+/// each an invariant-preserving transaction.
+package final class AppDatabase: Sendable {
+    /// The GRDB writer (a `DatabasePool` on a file in WAL mode).
+    package let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    package static func open(path: String) throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try AppDatabase(writer: pool)
+    }
+
+    /// Wraps a writer and migrates it.
+    package init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Migrations.migrator.migrate(writer)
+    }
+
+    /// The database file path.
+    package var path: String { writer.path }
+}
+
+/// A SQLite conflict mapped to meaning.
+package struct StoreError: Error, Sendable, CustomStringConvertible {
+    package var code: String
+    package var reason: String
+
+    package init(code: String, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    package var description: String { "\(code): \(reason)" }
+}
+
+extension DatabaseError {
+    /// True for UNIQUE and PRIMARY KEY violations.
+    package var isUniqueViolation: Bool {
+        extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+    }
+}

@@ -1,0 +1,28 @@
+/// Builders for the activities this node sends. Pure: ids and times come from the caller.
+public enum ActivityDocuments {
+    /// `Follow` of `object` by `actor`.
+    public static func follow(id: String, actor: String, object: String) -> JSONValue {
+        ["@context": .string(AS.context), "id": .string(id), "type": "Follow", "actor": .string(actor), "object": .string(object)]
+    }
+
+    /// `Accept` or `Reject` of a follow request, embedding the Follow as Mastodon does so the
+    /// receiver can match it even if it did not keep the Follow's id.
+    public static func answer(
+        _ type: AS.ActivityType, id: String, actor: String, follow followID: String, follower: String
+    ) -> JSONValue {
+        [
+            "@context": .string(AS.context), "id": .string(id), "type": .string(type.rawValue), "actor": .string(actor),
+            "object": ["id": .string(followID), "type": "Follow", "actor": .string(follower), "object": .string(actor)],
+        ]
+    }
+
+    /// `Undo` of an earlier activity by the same actor, embedding it.
+    public static func undo(id: String, actor: String, undone: JSONValue) -> JSONValue {
+        var embedded = undone
+        if case .object(var members) = embedded {
+            members["@context"] = nil
+            embedded = .object(members)
+        }
+        return ["@context": .string(AS.context), "id": .string(id), "type": "Undo", "actor": .string(actor), "object": embedded]
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// RFC 8785 (JCS) canonical JSON: sorted keys (by UTF-16 code units), no insignificant white space,
+/// ECMAScript number formatting and minimal string escaping.
+///
+/// Every document the node serves is stored in this form, so a GET returns stored bytes and a
+/// Data Integrity proof over the same value is reproducible on any node.
+public enum CanonicalJSON {
+    /// The canonical bytes of `value`.
+    public static func encode(_ value: JSONValue) -> Data {
+        var output = [UInt8]()
+        output.reserveCapacity(1024)
+        write(value, into: &output)
+        return Data(output)
+    }
+
+    /// The canonical text of `value`.
+    public static func string(_ value: JSONValue) -> String {
+        String(decoding: encode(value), as: UTF8.self)
+    }
+
+    private static func write(_ value: JSONValue, into output: inout [UInt8]) {
+        switch value {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): output.append(contentsOf: format(number).utf8)
+        case .string(let text): writeString(text, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
+                write(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            for (offset, key) in keys.enumerated() {
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
+                writeString(key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                if let member = members[key] { write(member, into: &output) }
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+            case 0x08: output.append(contentsOf: "\\b".utf8)
+            case 0x09: output.append(contentsOf: "\\t".utf8)
+            case 0x0A: output.append(contentsOf: "\\n".utf8)
+            case 0x0C: output.append(contentsOf: "\\f".utf8)
+            case 0x0D: output.append(contentsOf: "\\r".utf8)
+            case 0x00..<0x20:
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// ECMAScript `Number.prototype.toString` for finite doubles, as RFC 8785 §3.2.2.3 requires.
+    static func format(_ number: Double) -> String {
+        if number == 0 { return "0" }
+        if number.rounded() == number, abs(number) < 1e21 {
+            return String(Int64(number))
+        }
+        // Swift prints the shortest round-tripping digits like ECMAScript; only the exponent
+        // spelling differs ("1e-07" versus "1e-7", "1e+21" in both).
+        var text = "\(number)"
+        if let exponentIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            let mantissa = text[..<exponentIndex]
+            var exponent = text[text.index(after: exponentIndex)...]
+            var sign = "+"
+            if exponent.first == "-" || exponent.first == "+" {
+                sign = exponent.first == "-" ? "-" : "+"
+                exponent = exponent.dropFirst()
+            }
+            let digits = exponent.drop(while: { $0 == "0" })
+            text = "\(mantissa)e\(sign)\(digits.isEmpty ? "0" : String(digits))"
+        }
+        return text
+    }
+}

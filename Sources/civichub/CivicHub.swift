@@ -1,0 +1,200 @@
+import ArgumentParser
+import CivicModel
+import CivicNode
+import CivicServer
+import Foundation
+import Hummingbird
+import Logging
+
+@main
+struct CivicHub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "civichub",
+        abstract: "A self-hosted, federated ActivityPub node for civil-society organisations.",
+        subcommands: [Serve.self, Init.self, Org.self, Follow.self, Queue.self])
+}
+
+/// Options every command takes: where the data is and how the node is configured.
+struct NodeOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory holding the SQLite database (default ./data).")
+    var data: String?
+
+    @Option(name: .long, help: "Config file of 'key = value' lines (see Config/civichub.conf).")
+    var config: String?
+
+    @Option(name: .customLong("public-url"), help: "URL the world reaches this node at (default http://HOST:PORT).")
+    var publicURL: String?
+
+    @Option(name: .customLong("allowed-private-addresses"), help: "Comma-separated CIDR ranges outbound requests may reach although private (e.g. 127.0.0.1/32 for a loopback testbed).")
+    var allowedPrivateAddresses: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
+
+    func load(extra: [String: String] = [:]) throws -> NodeConfiguration {
+        var overrides = extra
+        overrides["data_dir"] = data
+        overrides["public_url"] = publicURL
+        overrides["allowed_private_addresses"] = allowedPrivateAddresses
+        overrides["log_level"] = logLevel
+        do {
+            return try NodeConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// Bootstraps logging once and opens the node.
+func openNode(_ configuration: NodeConfiguration) async throws -> (Node, String?) {
+    var logger = Logger(label: "civichub")
+    logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    do {
+        return try await NodeBootstrap.open(configuration, logger: logger)
+    } catch let error as ConfigurationError {
+        throw ValidationError(error.description)
+    }
+}
+
+func printToken(_ token: String?) {
+    guard let token else { return }
+    print("""
+        Admin API token (shown once, store it now):
+          \(token)
+        """)
+    fflush(stdout)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the node: HTTP server, inbox and delivery workers.")
+
+    @OptionGroup var options: NodeOptions
+
+    @Option(name: .long, help: "Address to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (default 8080).")
+    var port: Int?
+
+    func run() async throws {
+        var extra: [String: String] = [:]
+        extra["host"] = host
+        extra["port"] = port.map(String.init)
+        let configuration = try options.load(extra: extra)
+        let (node, token) = try await openNode(configuration)
+        printToken(token)
+        let app = buildApplication(node: node, configuration: configuration) { port in
+            print("civichub serving \(node.uris.base) on \(configuration.host):\(port)")
+            fflush(stdout)
+        }
+        try await app.runService()
+        try await node.shutdown()
+    }
+}
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create the data directory, database and instance keys; print the first admin token.")
+
+    @OptionGroup var options: NodeOptions
+
+    @Flag(name: .customLong("new-token"), help: "Issue another admin token even if one exists.")
+    var newToken = false
+
+    func run() async throws {
+        let (node, token) = try await openNode(try options.load())
+        if let token {
+            printToken(token)
+        } else if newToken {
+            printToken(try await AdminTokenUseCase(node: node).issueToken())
+        } else {
+            print("Node \(node.uris.base) is initialised (admin token issued earlier; use --new-token for another).")
+        }
+        try await node.shutdown()
+    }
+}
+
+struct Org: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage the node's organisations.", subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an organisation actor with fresh keys.")
+
+        @OptionGroup var options: NodeOptions
+        @Argument(help: "Short name: a–z, 0–9, '_', '-', '.' (becomes /actors/NAME and NAME@HOST).")
+        var name: String
+        @Option(name: .customLong("display-name"), help: "Name shown to people.")
+        var displayName: String?
+        @Option(name: .long, help: "One-paragraph description.")
+        var summary: String?
+
+        func run() async throws {
+            let (node, token) = try await openNode(try options.load())
+            printToken(token)
+            do {
+                let actor = try await ActorUseCase(node: node).createOrganization(name: name, displayName: displayName, summary: summary)
+                print("Created \(actor.handle) at \(actor.id)")
+            } catch let error as DomainError {
+                throw ValidationError(error.message)
+            }
+            try await node.shutdown()
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the node's organisations.")
+
+        @OptionGroup var options: NodeOptions
+
+        func run() async throws {
+            let (node, _) = try await openNode(try options.load())
+            for actor in try await ActorUseCase(node: node).organizations() {
+                print("\(actor.preferredUsername)\t\(actor.handle)\t\(actor.name ?? "")")
+            }
+            try await node.shutdown()
+        }
+    }
+}
+
+struct Follow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a local organisation follow a remote actor.",
+        discussion: "Resolves HANDLE by WebFinger and queues a signed Follow; a running server delivers it.")
+
+    @OptionGroup var options: NodeOptions
+    @Argument(help: "The local organisation's name.")
+    var org: String
+    @Argument(help: "acct:name@host, name@host or an actor URL.")
+    var handle: String
+
+    func run() async throws {
+        let (node, _) = try await openNode(try options.load())
+        do {
+            let relation = try await FollowUseCase(node: node).follow(from: org, handle: handle)
+            print("\(relation.followerID) → \(relation.followeeID): \(relation.state.rawValue)")
+        } catch let error as DomainError {
+            throw ValidationError(error.message)
+        }
+        try await node.shutdown()
+    }
+}
+
+struct Queue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Inspect the inbox and delivery queues.", subcommands: [Status.self])
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Counts of inbox items and deliveries by state, and unavailable hosts.")
+
+        @OptionGroup var options: NodeOptions
+
+        func run() async throws {
+            let (node, _) = try await openNode(try options.load())
+            let status = try await QueueUseCase(node: node).status()
+            for (name, counts) in [("inbox", status.inbox), ("deliveries", status.deliveries)] {
+                let text = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                print("\(name): \(text.isEmpty ? "empty" : text)")
+            }
+            print("unavailable hosts: \(status.unavailableHosts.isEmpty ? "none" : status.unavailableHosts.joined(separator: ", "))")
+            try await node.shutdown()
+        }
+    }
+}

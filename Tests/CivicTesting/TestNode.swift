@@ -1,0 +1,140 @@
+import CivicFederation
+import CivicModel
+import CivicNode
+import CivicServer
+import CivicStore
+import Foundation
+import Hummingbird
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A live node in this process: real SQLite file in a temporary directory, real HTTP on a
+/// loopback port, its workers running. Federation between test nodes is allowed only to the
+/// exact loopback address they use.
+package final class TestNode: Sendable {
+    package let node: Node
+    package let configuration: NodeConfiguration
+    package let adminToken: String
+    private let task: Task<Void, any Error>
+
+    /// The base URL, e.g. `http://127.0.0.1:53211`.
+    package var base: String { node.uris.base }
+    package var database: AppDatabase { node.database }
+
+    /// Starts a node on a free loopback port, with `dataDirectory` reused if given (restarts).
+    package static func start(dataDirectory: String? = nil, port: Int? = nil) async throws -> TestNode {
+        var configuration = NodeConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = try port ?? freePort()
+        configuration.dataDirectory = dataDirectory ?? temporaryDirectory()
+        configuration.allowedPrivateAddresses = [CIDR("127.0.0.1/32")].compactMap { $0 }
+        var logger = Logger(label: "test-node-\(configuration.port)")
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        let (node, token) = try await NodeBootstrap.open(configuration, logger: logger)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let app = buildApplication(node: node, configuration: configuration) { _ in readyContinuation.yield() }
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        for await _ in ready { break }
+        return TestNode(node: node, configuration: configuration, adminToken: token ?? "", task: task)
+    }
+
+    private init(node: Node, configuration: NodeConfiguration, adminToken: String, task: Task<Void, any Error>) {
+        self.node = node
+        self.configuration = configuration
+        self.adminToken = adminToken
+        self.task = task
+    }
+
+    /// Stops the server and workers and closes outbound connections.
+    package func stop() async {
+        task.cancel()
+        _ = await task.result
+        try? await node.shutdown()
+    }
+
+    /// Creates a local organisation.
+    @discardableResult
+    package func organization(_ name: String) async throws -> ActorProfile {
+        try await ActorUseCase(node: node).createOrganization(name: name, displayName: name.capitalized, summary: "Test organisation \(name)")
+    }
+
+    /// The WebFinger handle of a local actor.
+    package func handle(_ name: String) -> String { "acct:\(name)@\(node.uris.authority)" }
+
+    /// True when nothing is pending in the inbox and no delivery is due or in flight.
+    package func isQuiet() async throws -> Bool {
+        let inboxPending = try await database.inboxCounts()["pending", default: 0]
+        guard inboxPending == 0 else { return false }
+        return try await node.deliveries.isIdle()
+    }
+}
+
+/// Several live nodes that federate with each other over loopback.
+package struct TestNetwork: Sendable {
+    package let nodes: [TestNode]
+
+    package static func start(count: Int) async throws -> TestNetwork {
+        var nodes: [TestNode] = []
+        for _ in 0..<count { nodes.append(try await TestNode.start()) }
+        return TestNetwork(nodes: nodes)
+    }
+
+    /// Waits until every node's queues are drained (polling the queues, bounded by `timeout`).
+    package func waitUntilQuiet(timeout: Duration = .seconds(30)) async throws {
+        try await waitUntil(timeout: timeout, "queues drained") {
+            for node in nodes where !(try await node.isQuiet()) { return false }
+            return true
+        }
+    }
+
+    package func stop() async {
+        for node in nodes { await node.stop() }
+    }
+}
+
+/// Polls `condition` until it holds; throws after `timeout`. For waiting on queue state, never
+/// as a stand-in for a fixed sleep.
+package func waitUntil(timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw TestTimeout(what: what)
+}
+
+/// A wait that did not finish.
+package struct TestTimeout: Error, CustomStringConvertible {
+    package var what: String
+    package var description: String { "timed out waiting for \(what)" }
+}
+
+/// A new empty directory under the system temporary directory.
+package func temporaryDirectory() -> String {
+    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("civichub-test-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A loopback TCP port that was free a moment ago.
+package func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw TestTimeout(what: "a socket") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw TestTimeout(what: "a free port") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
