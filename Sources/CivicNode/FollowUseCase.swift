@@ -53,6 +53,24 @@ package struct FollowUseCase: Sendable {
         return FollowRelation(followerID: follower.id, followeeID: target.id, activityID: activityID, state: .pending)
     }
 
+    /// Local organisation `name` stops following `actorID`: the follow is removed and an
+    /// Undo(Follow) is delivered.
+    package func unfollow(from name: String, actorID: String) async throws {
+        let follower = try await ActorUseCase(node: node).localActor(named: name)
+        guard let follow = try await node.database.follow(follower: follower.id, followee: actorID),
+              let target = try await node.database.actor(id: actorID)?.profile
+        else {
+            throw DomainError.notFound("follow.notFound", "\(name) does not follow \(actorID)")
+        }
+        let undone = ActivityDocuments.follow(id: follow.activityId, actor: follower.id, object: actorID)
+        let document = ActivityDocuments.undo(id: outbox.newActivityID(), actor: follower.id, undone: undone)
+        let deliveries = target.isLocal ? [] : try outbox.deliveries(of: document, from: follower.id, to: [target.inbox])
+        try await node.database.deleteFollow(
+            follower: follower.id, followee: actorID,
+            activities: [try outbox.record(document, actorID: follower.id, isPublic: false)], deliveries: deliveries)
+        node.deliveries.wake.signal()
+    }
+
     /// Approves a pending follow request of a local actor that approves followers manually.
     package func approve(name: String, follower followerID: String) async throws {
         try await answer(name: name, follower: followerID, with: .accept)
@@ -77,8 +95,7 @@ package struct FollowUseCase: Sendable {
             accepted.state = "accepted"
             try await node.database.saveFollow(accepted, replace: true, activities: [activity], deliveries: deliveries)
         } else {
-            try await node.database.deleteFollow(follower: followerID, followee: followee.id)
-            try await node.database.insert(activities: [activity], deliveries: deliveries)
+            try await node.database.deleteFollow(follower: followerID, followee: followee.id, activities: [activity], deliveries: deliveries)
         }
         node.deliveries.wake.signal()
     }

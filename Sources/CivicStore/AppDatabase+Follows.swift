@@ -49,11 +49,16 @@ extension AppDatabase {
         }
     }
 
-    /// Removes a follow (Undo, Reject). Returns false when there was none.
+    /// Removes a follow (Undo, Reject) and, in the same transaction, stores the activities and
+    /// deliveries that announce it. Returns false when there was no follow.
     @discardableResult
-    package func deleteFollow(follower: String, followee: String) async throws -> Bool {
+    package func deleteFollow(
+        follower: String, followee: String, activities: [ActivityRecord] = [], deliveries: [DeliveryRecord] = []
+    ) async throws -> Bool {
         try await writer.write { db in
-            try FollowRecord.filter(Column("followerId") == follower && Column("followeeId") == followee).deleteAll(db) > 0
+            let deleted = try FollowRecord.filter(Column("followerId") == follower && Column("followeeId") == followee).deleteAll(db) > 0
+            try Self.insert(activities: activities, deliveries: deliveries, db)
+            return deleted
         }
     }
 

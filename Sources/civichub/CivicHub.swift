@@ -62,7 +62,7 @@ func printToken(_ token: String?) {
         Admin API token (shown once, store it now):
           \(token)
         """)
-    fflush(stdout)
+    fflush(nil)
 }
 
 struct Serve: AsyncParsableCommand {
@@ -85,7 +85,7 @@ struct Serve: AsyncParsableCommand {
         printToken(token)
         let app = buildApplication(node: node, configuration: configuration) { port in
             print("civichub serving \(node.uris.base) on \(configuration.host):\(port)")
-            fflush(stdout)
+            fflush(nil)
         }
         try await app.runService()
         try await node.shutdown()

@@ -95,6 +95,19 @@ package struct TestNetwork: Sendable {
     }
 }
 
+/// Runs `body` with a fresh network of `count` live nodes, stopping them however `body` ends.
+package func withTestNetwork<T>(count: Int, _ body: (TestNetwork) async throws -> T) async throws -> T {
+    let network = try await TestNetwork.start(count: count)
+    do {
+        let result = try await body(network)
+        await network.stop()
+        return result
+    } catch {
+        await network.stop()
+        throw error
+    }
+}
+
 /// Polls `condition` until it holds; throws after `timeout`. For waiting on queue state, never
 /// as a stand-in for a fixed sleep.
 package func waitUntil(timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool) async throws {
