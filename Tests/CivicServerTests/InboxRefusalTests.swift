@@ -1,0 +1,127 @@
+import CivicModel
+import CivicNode
+import CivicTesting
+import CivicVocabulary
+import Foundation
+import Testing
+
+/// Every refusal must answer 4xx and write nothing.
+@Suite("The inbox refuses bad requests with a clear 4xx and stores nothing", .serialized)
+struct InboxRefusalTests {
+    /// A Create from `beta` on the second node to the first node's shared inbox.
+    static func activity(from actor: String, id: String? = nil) -> Data {
+        CanonicalJSON.encode([
+            "@context": .string(AS.context), "id": .string(id ?? "\(actor)/activities/\(UUID().uuidString)"),
+            "type": "Like", "actor": .string(actor), "object": "https://example.org/objects/1",
+        ])
+    }
+
+    static func expectRefused(
+        _ response: HTTPTestClient.Response, status: Int, code: String? = nil, on node: TestNode
+    ) async throws {
+        #expect(response.status == status, "\(response.text)")
+        let body = try JSONParser().parse(response.body)
+        #expect(body["error"]?.stringValue != nil)
+        #expect(body["message"]?.stringValue?.isEmpty == false)
+        if let code { #expect(body["error"]?.stringValue == code) }
+        #expect(try await node.database.inboxCounts().isEmpty, "a refused request must not be stored")
+    }
+
+    @Test("A correctly signed activity is accepted with 202 once, and a redelivery is a no-op")
+    func acceptsSignedActivity() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            let body = Self.activity(from: beta.id)
+            let post = try await SignedPost.make(to: "\(first.base)/inbox", body: body, as: beta.id, of: second)
+            #expect(try await post.send().status == 202)
+            #expect(try await post.send().status == 202)
+            #expect(try await first.database.inboxCounts().values.reduce(0, +) == 1)
+        }
+    }
+
+    @Test("Unsigned, tampered, stale, future-dated and digest-mismatched requests get 401")
+    func refusesBadSignatures() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            let inbox = "\(first.base)/inbox"
+            let body = Self.activity(from: beta.id)
+
+            let unsigned = try await HTTPTestClient.send(.POST, inbox, headers: [("Content-Type", AS.activityJSON)], body: body)
+            try await Self.expectRefused(unsigned, status: 401, code: "signature.missing", on: first)
+
+            var tampered = try await SignedPost.make(to: inbox, body: body, as: beta.id, of: second)
+            let signature = try #require(tampered.headers.first { $0.0 == "Signature" }?.1)
+            tampered.set("Signature", signature.replacingOccurrences(of: "signature=\"", with: "signature=\"AAAA"))
+            try await Self.expectRefused(try await tampered.send(), status: 401, on: first)
+
+            var otherBody = try await SignedPost.make(to: inbox, body: body, as: beta.id, of: second)
+            otherBody.body = Self.activity(from: beta.id)
+            try await Self.expectRefused(try await otherBody.send(), status: 401, code: "digest.mismatch", on: first)
+
+            let stale = try await SignedPost.make(to: inbox, body: body, as: beta.id, of: second, date: Date().addingTimeInterval(-12 * 3600 - 60))
+            try await Self.expectRefused(try await stale.send(), status: 401, code: "signature.expired", on: first)
+
+            let future = try await SignedPost.make(to: inbox, body: body, as: beta.id, of: second, date: Date().addingTimeInterval(3600 + 60))
+            try await Self.expectRefused(try await future.send(), status: 401, code: "signature.expired", on: first)
+
+            var wrongTarget = try await SignedPost.make(to: "\(first.base)/actor/inbox", body: body, as: beta.id, of: second)
+            wrongTarget.url = inbox
+            try await Self.expectRefused(try await wrongTarget.send(), status: 401, code: "signature.invalid", on: first)
+        }
+    }
+
+    @Test("A signer that is not the activity's actor gets 401")
+    func refusesForeignSigner() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            let gamma = try await second.organization("gamma")
+            let post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.activity(from: gamma.id), as: beta.id, of: second)
+            try await Self.expectRefused(try await post.send(), status: 401, code: "signature.actorMismatch", on: first)
+        }
+    }
+
+    @Test("Bodies over 1 MiB get 413, malformed or over-deep JSON and foreign activity ids get 400")
+    func refusesBadBodies() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            let inbox = "\(first.base)/inbox"
+
+            let huge = Data(repeating: UInt8(ascii: " "), count: (1 << 20) + 1)
+            let tooLarge = try await SignedPost.make(to: inbox, body: huge, as: beta.id, of: second)
+            try await Self.expectRefused(try await tooLarge.send(), status: 413, on: first)
+
+            let malformed = try await SignedPost.make(to: inbox, body: Data("{\"id\": ".utf8), as: beta.id, of: second)
+            try await Self.expectRefused(try await malformed.send(), status: 400, code: "json.malformed", on: first)
+
+            let deep = Data((String(repeating: "[", count: 40) + String(repeating: "]", count: 40)).utf8)
+            let tooDeep = try await SignedPost.make(to: inbox, body: deep, as: beta.id, of: second)
+            try await Self.expectRefused(try await tooDeep.send(), status: 400, code: "json.tooDeep", on: first)
+
+            let foreign = Self.activity(from: beta.id, id: "https://elsewhere.example/activities/1")
+            let foreignID = try await SignedPost.make(to: inbox, body: foreign, as: beta.id, of: second)
+            try await Self.expectRefused(try await foreignID.send(), status: 400, code: "as.originMismatch", on: first)
+
+            let notAnActivity = try await SignedPost.make(to: inbox, body: Data("[1,2]".utf8), as: beta.id, of: second)
+            try await Self.expectRefused(try await notAnActivity.send(), status: 400, code: "as.notAnObject", on: first)
+        }
+    }
+
+    @Test("A key that cannot be fetched gets 401, and an unknown actor's inbox 404")
+    func refusesUnknownKeysAndInboxes() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            var post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.activity(from: beta.id), as: beta.id, of: second)
+            let signature = try #require(post.headers.first { $0.0 == "Signature" }?.1)
+            post.set("Signature", signature.replacingOccurrences(of: "/actors/beta#main-key", with: "/actors/nobody#main-key"))
+            try await Self.expectRefused(try await post.send(), status: 401, code: "signature.keyUnavailable", on: first)
+
+            let ghost = try await SignedPost.make(to: "\(first.base)/actors/ghost/inbox", body: Self.activity(from: beta.id), as: beta.id, of: second)
+            try await Self.expectRefused(try await ghost.send(), status: 404, code: "actor.notFound", on: first)
+        }
+    }
+}
