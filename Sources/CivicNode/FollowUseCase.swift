@@ -46,11 +46,13 @@ package struct FollowUseCase: Sendable {
         let activityID = outbox.newActivityID()
         let document = ActivityDocuments.follow(id: activityID, actor: follower.id, object: target.id)
         let deliveries = target.isLocal ? [] : try outbox.deliveries(of: document, from: follower.id, to: [target.inbox])
+        // A follow between two organisations of this node needs no round trip.
+        let state: FollowRelation.State = target.isLocal && !target.manuallyApprovesFollowers ? .accepted : .pending
         try await node.database.saveFollow(
-            FollowRecord(followerId: follower.id, followeeId: target.id, activityId: activityID, state: "pending", createdAt: node.clock.now),
+            FollowRecord(followerId: follower.id, followeeId: target.id, activityId: activityID, state: state.rawValue, createdAt: node.clock.now),
             activities: [try outbox.record(document, actorID: follower.id, isPublic: false)], deliveries: deliveries)
         node.deliveries.wake.signal()
-        return FollowRelation(followerID: follower.id, followeeID: target.id, activityID: activityID, state: .pending)
+        return FollowRelation(followerID: follower.id, followeeID: target.id, activityID: activityID, state: state)
     }
 
     /// Local organisation `name` stops following `actorID`: the follow is removed and an
