@@ -76,11 +76,13 @@ private struct Cursor {
         }
     }
 
+    /// `depth` counts the objects and arrays around the value, the value itself included.
     mutating func parseValue(depth: Int) throws -> JSONValue {
-        guard depth <= limits.maxDepth else {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        let isContainer = bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[")
+        guard !isContainer || depth <= limits.maxDepth else {
             throw VocabularyError(code: "json.tooDeep", reason: "JSON nests deeper than \(limits.maxDepth) levels")
         }
-        guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)

@@ -1,0 +1,52 @@
+import CivicVocabulary
+import Testing
+
+@Suite("IRIs and activity envelopes")
+struct IRITests {
+    @Test("Origins are compared case-insensitively with default ports dropped")
+    func origins() throws {
+        #expect(try IRI.origin(of: "HTTPS://Example.ORG:443/a") == "https://example.org")
+        #expect(try IRI.origin(of: "http://127.0.0.1:8080/x") == "http://127.0.0.1:8080")
+        #expect(IRI.sameOrigin("https://a.example/users/x", "https://A.example/inbox"))
+        #expect(!IRI.sameOrigin("https://a.example/x", "https://a.example:8443/x"))
+        #expect(!IRI.sameOrigin("https://a.example/x", "http://a.example/x"))
+        #expect(!IRI.sameOrigin("https://a.example/x", "https://a.example.evil/x"))
+    }
+
+    @Test("Refuses userinfo, control characters, trailing dots and other schemes", arguments: [
+        "https://victim.example@evil.example/actor", "https://user:pw@a.example/", "https://a.example./x",
+        "https://a.example/x\r\nHost: b", "https://a.example/ x", "javascript:alert(1)", "ftp://a.example/",
+        "file:///etc/passwd", "https:///nohost", "", "not a url",
+    ])
+    func refusesHostileIRIs(text: String) {
+        #expect(throws: VocabularyError.self) { try IRI.origin(of: text) }
+    }
+
+    @Test("An activity needs an id, a type and an actor on the same origin")
+    func envelope() throws {
+        let good: JSONValue = ["id": "https://a.example/activities/1", "type": "Follow", "actor": "https://a.example/users/x", "object": "https://b.example/actors/y"]
+        let activity = try IncomingActivity(document: good)
+        #expect(activity.type == "Follow")
+        #expect(activity.object?.iri == "https://b.example/actors/y")
+
+        let embeddedActor: JSONValue = ["id": "https://a.example/1", "type": ["Follow"], "actor": ["id": "https://a.example/users/x"]]
+        #expect(try IncomingActivity(document: embeddedActor).actor == "https://a.example/users/x")
+
+        let failures: [(JSONValue, String)] = [
+            (["type": "Follow", "actor": "https://a.example/u"], "as.missingField"),
+            (["id": "https://a.example/1", "actor": "https://a.example/u"], "as.missingField"),
+            (["id": "https://a.example/1", "type": "Follow"], "as.missingField"),
+            (["id": "https://evil.example/1", "type": "Follow", "actor": "https://a.example/u"], "as.originMismatch"),
+            (["id": "https://a.example/1", "type": "Follow", "actor": "javascript:x"], "iri.invalid"),
+            ([1, 2], "as.notAnObject"),
+        ]
+        for (document, code) in failures {
+            do {
+                _ = try IncomingActivity(document: document)
+                Issue.record("accepted \(document)")
+            } catch {
+                #expect(error.code == code)
+            }
+        }
+    }
+}

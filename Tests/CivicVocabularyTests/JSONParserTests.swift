@@ -1,0 +1,97 @@
+import CivicVocabulary
+import Foundation
+import Testing
+
+@Suite("JSON parser for outside input")
+struct JSONParserTests {
+    @Test("Parses a Mastodon-shaped Create with nested objects, unicode and escapes")
+    func parsesRealPayload() throws {
+        let text = #"""
+        {"@context":["https://www.w3.org/ns/activitystreams",{"ostatus":"http://ostatus.org#","sensitive":"as:sensitive"}],
+         "id":"https://mastodon.example/users/alice/statuses/1/activity","type":"Create",
+         "actor":"https://mastodon.example/users/alice","published":"2026-11-26T10:00:00Z",
+         "to":["https://www.w3.org/ns/activitystreams#Public"],"cc":["https://mastodon.example/users/alice/followers"],
+         "object":{"id":"https://mastodon.example/users/alice/statuses/1","type":"Note","sensitive":false,
+           "content":"<p>Gr\u00fc\u00dfe \"aus\" Berlin \ud83c\udf0d</p>","attachment":[],"tag":[{"type":"Hashtag","name":"#democracy"}],
+           "replies":null,"likes":{"totalItems":3.0}}}
+        """#
+        let value = try JSONParser().parse(text)
+        #expect(value["type"]?.stringValue == "Create")
+        #expect(value["to"]?.iris == [AS.publicCollection])
+        #expect(value["object"]?["content"]?.stringValue == "<p>Grüße \"aus\" Berlin 🌍</p>")
+        #expect(value["object"]?["replies"] == .null)
+        #expect(value["object"]?["likes"]?["totalItems"]?.numberValue == 3)
+        #expect(value["object"]?.iri == "https://mastodon.example/users/alice/statuses/1")
+        #expect(value["actor"]?.iri == "https://mastodon.example/users/alice")
+    }
+
+    @Test("Refuses hostile and malformed input with a coded error, never crashing", arguments: [
+        ("", "json.malformed"), ("{", "json.malformed"), ("{\"a\":}", "json.malformed"), ("[1,]", "json.malformed"),
+        ("{\"a\":1,}", "json.malformed"), ("01", "json.malformed"), ("1.", "json.malformed"), ("-", "json.malformed"),
+        ("1e", "json.malformed"), ("tru", "json.malformed"), ("nul", "json.malformed"), ("\"\\x\"", "json.malformed"),
+        ("\"\\ud800\"", "json.malformed"), ("\"\\udc00\"", "json.malformed"), ("\"\\u12\"", "json.malformed"),
+        ("\"abc", "json.malformed"), ("\"a\u{01}b\"", "json.malformed"), ("{} {}", "json.malformed"),
+        ("{\"a\":1,\"a\":2}", "json.duplicateKey"), ("1e999", "json.malformed"), ("NaN", "json.malformed"),
+        ("[" + String(repeating: "[", count: 40) + String(repeating: "]", count: 41), "json.tooDeep"),
+        (String(repeating: "{\"a\":", count: 33) + "1" + String(repeating: "}", count: 33), "json.tooDeep"),
+    ])
+    func refusesHostileInput(input: String, code: String) {
+        #expect(throws: VocabularyError.self) { try JSONParser().parse(input) }
+        do {
+            _ = try JSONParser().parse(input)
+        } catch let error as VocabularyError {
+            #expect(error.code == code, "\(input.prefix(30)): \(error)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test("Refuses invalid UTF-8 inside strings")
+    func refusesInvalidUTF8() {
+        let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
+        #expect(throws: VocabularyError.self) { try JSONParser().parse(Data(bytes)) }
+    }
+
+    @Test("Enforces size, depth and array-length limits exactly at the boundary")
+    func limits() throws {
+        let limits = JSONParser.Limits(maxBytes: 100, maxDepth: 3, maxArrayLength: 3, maxStringBytes: 10)
+        let parser = JSONParser(limits: limits)
+        #expect(try parser.parse("[[[1]]]") == [[[1]]])
+        #expect(throws: VocabularyError.self) { try parser.parse("[[[[1]]]]") }
+        #expect(try parser.parse("[1,2,3]") == [1, 2, 3])
+        #expect(throws: VocabularyError.self) { try parser.parse("[1,2,3,4]") }
+        #expect(throws: VocabularyError.self) { try parser.parse("\"" + String(repeating: "a", count: 20) + "\"") }
+        #expect(throws: VocabularyError.self) { try parser.parse(String(repeating: " ", count: 101)) }
+    }
+
+    @Test("A 32-level document parses and a 33-level one is refused by the federation limits")
+    func federationDepth() throws {
+        let ok = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
+        #expect(throws: Never.self) { try JSONParser().parse(ok) }
+        let deep = String(repeating: "[", count: 33) + String(repeating: "]", count: 33)
+        #expect(throws: VocabularyError.self) { try JSONParser().parse(deep) }
+    }
+}
+
+@Suite("RFC 8785 canonical JSON")
+struct CanonicalJSONTests {
+    @Test("Sorts keys by UTF-16 code units, escapes minimally and writes numbers as ECMAScript does")
+    func canonicalForm() throws {
+        // RFC 8785 §3.2.3 sorting example (keys from its test data)
+        let value = try JSONParser().parse(#"{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}"#)
+        let keys = try #require(value.objectValue).keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        #expect(keys.map { $0.unicodeScalars.first!.value } == [0x0D, 0x31, 0x80, 0xF6, 0x20AC, 0x1F600, 0xFB33])
+        #expect(CanonicalJSON.string(["b": [1, true, .null], "a": "x\n\"y\"\u{1}"]) == #"{"a":"x\n\"y\"\u0001","b":[1,true,null]}"#)
+        #expect(CanonicalJSON.string(.number(1e21)) == "1e+21")
+        #expect(CanonicalJSON.string(.number(-0.5)) == "-0.5")
+        #expect(CanonicalJSON.string(.number(100)) == "100")
+        #expect(CanonicalJSON.string(.number(1.5e-7)) == "1.5e-7")
+        #expect(CanonicalJSON.string("€/é") == "\"€/é\"")
+    }
+
+    @Test("Parsing canonical output gives back the same value")
+    func roundTrip() throws {
+        let value: JSONValue = ["id": "https://a.example/x", "n": 3, "list": ["a", ["nested": false]], "text": "tab\there"]
+        #expect(try JSONParser().parse(CanonicalJSON.encode(value)) == value)
+    }
+}
