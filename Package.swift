@@ -83,7 +83,11 @@ let package = Package(
         ),
         .testTarget(name: "CivicVocabularyTests", dependencies: ["CivicVocabulary"]),
         .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "CivicVocabulary"]),
-        .testTarget(name: "CivicStoreTests", dependencies: ["CivicStore", "CivicModel"]),
+        .testTarget(
+            name: "CivicStoreTests",
+            dependencies: ["CivicStore", "CivicModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "CivicFederationTests", dependencies: ["CivicFederation", "CivicStore", "CivicModel", "CivicVocabulary"]),
         .testTarget(
             name: "CivicServerTests",
             dependencies: [
