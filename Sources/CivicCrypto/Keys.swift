@@ -59,8 +59,11 @@ package struct Ed25519KeyPair: Sendable {
 
     /// `z` + base58btc(0xed 0x01 ‖ public key): the `publicKeyMultibase` of a Multikey.
     package var publicKeyMultibase: String {
-        Multibase.encodeEd25519(key.publicKey.rawRepresentation)
+        Multibase.encodeEd25519(publicKeyRaw)
     }
+
+    /// The 32-byte public key.
+    package var publicKeyRaw: Data { key.publicKey.rawRepresentation }
 
     package func sign(_ data: Data) throws -> Data {
         try key.signature(for: data)
