@@ -25,9 +25,14 @@ package enum NodeBootstrap {
         let node = Node(
             database: database, uris: uris, clock: clock,
             policy: AddressPolicy(allowed: configuration.allowedPrivateAddresses), logger: logger)
-        try await ActorUseCase(node: node).ensureInstanceActor()
-        let token = try await AdminTokenUseCase(node: node).issueFirstToken()
-        return (node, token)
+        do {
+            try await ActorUseCase(node: node).ensureInstanceActor()
+            let token = try await AdminTokenUseCase(node: node).issueFirstToken()
+            return (node, token)
+        } catch {
+            try await node.shutdown()
+            throw error
+        }
     }
 }
 

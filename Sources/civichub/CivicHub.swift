@@ -31,12 +31,16 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
+    @Option(name: .customLong("federation-mode"), help: "open (any server may deliver).")
+    var federationMode: String?
+
     func load(extra: [String: String] = [:]) throws -> NodeConfiguration {
         var overrides = extra
         overrides["data_dir"] = data
         overrides["public_url"] = publicURL
         overrides["allowed_private_addresses"] = allowedPrivateAddresses
         overrides["log_level"] = logLevel
+        overrides["federation_mode"] = federationMode
         do {
             return try NodeConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment, overrides: overrides)
         } catch let error as ConfigurationError {
@@ -45,14 +49,26 @@ struct NodeOptions: ParsableArguments {
     }
 }
 
-/// Bootstraps logging once and opens the node.
-func openNode(_ configuration: NodeConfiguration) async throws -> (Node, String?) {
+/// Bootstraps logging, opens the node, runs `body`, and always closes the node's HTTP client.
+/// Refusals from the layers below become a non-zero exit with their message.
+func withNode<T>(_ configuration: NodeConfiguration, _ body: (Node, String?) async throws -> T) async throws -> T {
     var logger = Logger(label: "civichub")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    let node: Node
+    let token: String?
     do {
-        return try await NodeBootstrap.open(configuration, logger: logger)
+        (node, token) = try await NodeBootstrap.open(configuration, logger: logger)
     } catch let error as ConfigurationError {
         throw ValidationError(error.description)
+    }
+    do {
+        let result = try await body(node, token)
+        try await node.shutdown()
+        return result
+    } catch {
+        try await node.shutdown()
+        if let refusal = error as? DomainError { throw ValidationError(refusal.message) }
+        throw error
     }
 }
 
@@ -81,14 +97,14 @@ struct Serve: AsyncParsableCommand {
         extra["host"] = host
         extra["port"] = port.map(String.init)
         let configuration = try options.load(extra: extra)
-        let (node, token) = try await openNode(configuration)
-        printToken(token)
-        let app = buildApplication(node: node, configuration: configuration) { port in
-            print("civichub serving \(node.uris.base) on \(configuration.host):\(port)")
-            fflush(nil)
+        try await withNode(configuration) { node, token in
+            printToken(token)
+            let app = buildApplication(node: node, configuration: configuration) { port in
+                print("civichub serving \(node.uris.base) on \(configuration.host):\(port)")
+                fflush(nil)
+            }
+            try await app.runService()
         }
-        try await app.runService()
-        try await node.shutdown()
     }
 }
 
@@ -101,15 +117,15 @@ struct Init: AsyncParsableCommand {
     var newToken = false
 
     func run() async throws {
-        let (node, token) = try await openNode(try options.load())
-        if let token {
-            printToken(token)
-        } else if newToken {
-            printToken(try await AdminTokenUseCase(node: node).issueToken())
-        } else {
-            print("Node \(node.uris.base) is initialised (admin token issued earlier; use --new-token for another).")
+        try await withNode(try options.load()) { node, token in
+            if let token {
+                printToken(token)
+            } else if newToken {
+                printToken(try await AdminTokenUseCase(node: node).issueToken())
+            } else {
+                print("Node \(node.uris.base) is initialised (admin token issued earlier; use --new-token for another).")
+            }
         }
-        try await node.shutdown()
     }
 }
 
@@ -128,15 +144,11 @@ struct Org: AsyncParsableCommand {
         var summary: String?
 
         func run() async throws {
-            let (node, token) = try await openNode(try options.load())
-            printToken(token)
-            do {
+            try await withNode(try options.load()) { node, token in
+                printToken(token)
                 let actor = try await ActorUseCase(node: node).createOrganization(name: name, displayName: displayName, summary: summary)
                 print("Created \(actor.handle) at \(actor.id)")
-            } catch let error as DomainError {
-                throw ValidationError(error.message)
             }
-            try await node.shutdown()
         }
     }
 
@@ -146,11 +158,11 @@ struct Org: AsyncParsableCommand {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
-            let (node, _) = try await openNode(try options.load())
-            for actor in try await ActorUseCase(node: node).organizations() {
-                print("\(actor.preferredUsername)\t\(actor.handle)\t\(actor.name ?? "")")
+            try await withNode(try options.load()) { node, _ in
+                for actor in try await ActorUseCase(node: node).organizations() {
+                    print("\(actor.preferredUsername)\t\(actor.handle)\t\(actor.name ?? "")")
+                }
             }
-            try await node.shutdown()
         }
     }
 }
@@ -167,14 +179,10 @@ struct Follow: AsyncParsableCommand {
     var handle: String
 
     func run() async throws {
-        let (node, _) = try await openNode(try options.load())
-        do {
+        try await withNode(try options.load()) { node, _ in
             let relation = try await FollowUseCase(node: node).follow(from: org, handle: handle)
             print("\(relation.followerID) → \(relation.followeeID): \(relation.state.rawValue)")
-        } catch let error as DomainError {
-            throw ValidationError(error.message)
         }
-        try await node.shutdown()
     }
 }
 
@@ -187,14 +195,14 @@ struct Queue: AsyncParsableCommand {
         @OptionGroup var options: NodeOptions
 
         func run() async throws {
-            let (node, _) = try await openNode(try options.load())
-            let status = try await QueueUseCase(node: node).status()
-            for (name, counts) in [("inbox", status.inbox), ("deliveries", status.deliveries)] {
-                let text = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                print("\(name): \(text.isEmpty ? "empty" : text)")
+            try await withNode(try options.load()) { node, _ in
+                let status = try await QueueUseCase(node: node).status()
+                for (name, counts) in [("inbox", status.inbox), ("deliveries", status.deliveries)] {
+                    let text = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    print("\(name): \(text.isEmpty ? "empty" : text)")
+                }
+                print("unavailable hosts: \(status.unavailableHosts.isEmpty ? "none" : status.unavailableHosts.joined(separator: ", "))")
             }
-            print("unavailable hosts: \(status.unavailableHosts.isEmpty ? "none" : status.unavailableHosts.joined(separator: ", "))")
-            try await node.shutdown()
         }
     }
 }
