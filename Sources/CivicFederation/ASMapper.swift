@@ -6,7 +6,7 @@ import Foundation
 /// The one place where actor JSON is read or written.
 package enum ASMapper {
     /// The JSON-LD context of actor documents: AS2, security (publicKey), data integrity
-    /// (Multikey) and the Mastodon extension terms.
+    /// (proofs), the Mastodon extension terms, and the FEP-521a Multikey terms.
     static let actorContext: JSONValue = [
         .string(AS.context), .string(AS.securityContext), .string(AS.dataIntegrityContext),
         [
@@ -14,6 +14,12 @@ package enum ASMapper {
             "toot": "http://joinmastodon.org/ns#",
             "discoverable": "toot:discoverable",
             "indexable": "toot:indexable",
+            // FEP-521a terms, spelled out: neither security/v1 nor data-integrity/v1 defines them
+            // at the top level, and a strict JSON-LD processor would drop them otherwise.
+            "assertionMethod": ["@id": "https://w3id.org/security#assertionMethod", "@type": "@id", "@container": "@set"],
+            "Multikey": "https://w3id.org/security#Multikey",
+            "controller": ["@id": "https://w3id.org/security#controller", "@type": "@id"],
+            "publicKeyMultibase": ["@id": "https://w3id.org/security#publicKeyMultibase", "@type": "https://w3id.org/security#multibase"],
         ],
     ]
 

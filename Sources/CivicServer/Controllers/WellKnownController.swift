@@ -5,14 +5,16 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// WebFinger (RFC 7033, FEP-d556), NodeInfo 2.1 (FEP-2677) and host-meta.
+/// WebFinger (RFC 7033, FEP-d556), NodeInfo 2.0 and 2.1 (FEP-2677) and host-meta.
 struct WellKnownController<Context: RequestContext> {
     let node: Node
 
     func addRoutes(to router: Router<Context>) {
         router.get(".well-known/webfinger", use: webfinger)
         router.get(".well-known/nodeinfo", use: nodeinfoLinks)
-        router.get("nodeinfo/2.1", use: nodeinfo)
+        for version in ["2.0", "2.1"] {
+            router.get("nodeinfo/\(version)") { request, context in try await nodeinfo(version: version) }
+        }
         router.get(".well-known/host-meta", use: hostMeta)
     }
 
@@ -41,6 +43,7 @@ struct WellKnownController<Context: RequestContext> {
     @Sendable func nodeinfoLinks(_ request: Request, context: Context) async throws -> Response {
         let document: JSONValue = [
             "links": [
+                ["rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": .string("\(node.uris.base)/nodeinfo/2.0")],
                 ["rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": .string("\(node.uris.base)/nodeinfo/2.1")],
                 ["rel": "https://www.w3.org/ns/activitystreams#Application", "href": .string(node.uris.instanceActor)],
             ],
@@ -48,14 +51,14 @@ struct WellKnownController<Context: RequestContext> {
         return .json(CanonicalJSON.encode(document), headers: Self.cors)
     }
 
-    @Sendable func nodeinfo(_ request: Request, context: Context) async throws -> Response {
+    /// NodeInfo 2.0 (what most crawlers read) and 2.1 (adds software.homepage).
+    func nodeinfo(version: String) async throws -> Response {
         let organizations = try await node.database.localActorCount(kind: .organization)
+        var software: [String: JSONValue] = ["name": .string(NodeInfo.software), "version": .string(NodeInfo.version)]
+        if version == "2.1" { software["homepage"] = .string(node.uris.base) }
         let document: JSONValue = [
-            "version": "2.1",
-            "software": [
-                "name": .string(NodeInfo.software), "version": .string(NodeInfo.version),
-                "homepage": .string(node.uris.base),
-            ],
+            "version": .string(version),
+            "software": .object(software),
             "protocols": ["activitypub"],
             "services": ["inbound": [], "outbound": []],
             "openRegistrations": false,
@@ -64,7 +67,7 @@ struct WellKnownController<Context: RequestContext> {
         ]
         return .json(
             CanonicalJSON.encode(document),
-            contentType: "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
+            contentType: "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/\(version)#\"",
             headers: Self.cors)
     }
 

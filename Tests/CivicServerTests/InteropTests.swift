@@ -1,0 +1,61 @@
+import CivicNode
+import CivicTesting
+import Foundation
+import Testing
+
+/// Checks the node against bovine, an independently written ActivityPub implementation from
+/// PyPI (Federation/interop/peer.py). `Scripts/test` installs it; a missing install fails the
+/// test rather than skipping it.
+@Suite("Interoperability with bovine (Python, from PyPI)", .serialized)
+struct InteropTests {
+    static var peerScript: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Federation/interop/peer.py").path
+    }
+
+    /// Runs the peer and returns its exit status and the checks it printed.
+    static func runPeer(_ arguments: [String]) async throws -> (Int32, [String: Bool], String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", peerScript] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        // Read while the peer runs: it talks to the node in this process, which must keep serving.
+        let data = try await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        var checks: [String: Bool] = [:]
+        for line in text.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let name = object["check"] as? String, let ok = object["ok"] as? Bool
+            else { continue }
+            checks[name] = ok
+        }
+        return (process.terminationStatus, checks, text)
+    }
+
+    @Test("bovine validates WebFinger, actor and NodeInfo, sends a signed Follow, and verifies our signed Accept")
+    func bovineFollows() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            let alpha = try await node.organization("alpha")
+            let peerPort = try freePort()
+            let (status, checks, output) = try await Self.runPeer([
+                "--node", node.base, "--handle", node.handle("alpha"), "--listen-port", String(peerPort), "--timeout", "30",
+            ])
+            #expect(status == 0, "\(output)")
+            for name in [
+                "webfinger.organization", "actor.keys", "actor.webfingerRoundTrip", "instance.application", "instance.fep-d556",
+                "nodeinfo.fep-2677", "nodeinfo.2.0", "nodeinfo.2.1", "follow.sent", "accept.received", "accept.signatureVerifiedByBovine",
+            ] {
+                #expect(checks[name] == true, "\(name): \(output)")
+            }
+            // And on our side the bovine actor is a follower whose key we fetched and verified
+            let follower = "http://127.0.0.1:\(peerPort)/actor"
+            #expect(try await node.database.follow(follower: follower, followee: alpha.id)?.state == "accepted")
+            #expect(try await node.database.actor(id: follower)?.publicKeyPem != nil)
+        }
+    }
+}
