@@ -106,6 +106,9 @@ package final class DeliveryWorker: Service, Sendable {
             try await database.recordDeliverySuccess(id: id, host: delivery.host, status: response.status, now: clock.now)
             logger.debug("delivery.succeeded", metadata: metadata)
         } catch {
+            // Stopping the node cancels attempts in flight: the row stays pending, unattempted,
+            // and is sent again after the restart.
+            if Task.isCancelled { return }
             let failure = error as? FederationError
                 ?? FederationError(.transient, code: "delivery.error", reason: String(describing: error))
             let attempts = delivery.attempts + 1

@@ -26,12 +26,12 @@ package struct InboxUseCase: Sendable {
     package func receive(_ request: HTTPRequestParts) async throws -> Outcome {
         let verified = try await node.verifier.verify(request)
         let activity = verified.activity
+        // A server that talks to us is up: deliveries parked behind it may go again.
         let inserted = try await node.database.enqueueInbox(
             InboxItemRecord(
                 activityId: activity.id, actorId: activity.actor, type: activity.type,
-                document: CanonicalJSON.encode(activity.document), receivedAt: node.clock.now))
-        // A server that talks to us is up: deliveries parked behind it may go again.
-        try await node.database.markHostAvailable(verified.signer.host, now: node.clock.now)
+                document: CanonicalJSON.encode(activity.document), receivedAt: node.clock.now),
+            senderHost: verified.signer.host)
         guard inserted else { return .duplicate }
         node.inboxWake.signal()
         return .accepted

@@ -20,6 +20,20 @@ extension AppDatabase {
         }
     }
 
+    /// Stores a new object with the activity that publishes it and that activity's deliveries,
+    /// in one transaction.
+    package func insert(object: ObjectRecord, activity: ActivityRecord, deliveries: [DeliveryRecord]) async throws {
+        try await writer.write { db in
+            try object.insert(db)
+            try Self.insert(activities: [activity], deliveries: deliveries, db)
+        }
+    }
+
+    /// The object with this id.
+    package func object(id: String) async throws -> ObjectRecord? {
+        try await writer.read { db in try ObjectRecord.fetchOne(db, key: id) }
+    }
+
     /// The activity with this id.
     package func activity(id: String) async throws -> ActivityRecord? {
         try await writer.read { db in try ActivityRecord.fetchOne(db, key: id) }

@@ -76,16 +76,14 @@ extension AppDatabase {
         try await writer.read { db in try HostRecord.fetchOne(db, key: host) }
     }
 
-    /// Marks a host reachable again (an inbound request from it proves it is up).
-    package func markHostAvailable(_ host: String, now: Date) async throws {
-        try await writer.write { db in
-            let updated = try HostRecord
-                .filter(Column("host") == host && Column("unavailableSince") != nil)
-                .updateAll(db, Column("unavailableSince").set(to: nil), Column("failureDays").set(to: 0), Column("lastFailureDay").set(to: nil))
-            if updated > 0 {
-                try db.execute(
-                    sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [now, host])
-            }
+    /// Marks a host reachable again (an inbound request from it proves it is up) and makes its
+    /// parked deliveries due.
+    static func markHostAvailable(_ host: String, now: Date, _ db: Database) throws {
+        let updated = try HostRecord
+            .filter(Column("host") == host && Column("unavailableSince") != nil)
+            .updateAll(db, Column("unavailableSince").set(to: nil), Column("failureDays").set(to: 0), Column("lastFailureDay").set(to: nil))
+        if updated > 0 {
+            try db.execute(sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [now, host])
         }
     }
 

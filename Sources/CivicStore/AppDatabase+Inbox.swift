@@ -4,11 +4,15 @@ import GRDB
 
 extension AppDatabase {
     /// Persists a verified inbox activity. Returns false when an activity with this id was
-    /// already received: redelivery is a no-op.
-    package func enqueueInbox(_ item: InboxItemRecord) async throws -> Bool {
+    /// already received: redelivery is a no-op. In the same transaction, a sender's host that
+    /// was marked unavailable is marked available again (it is evidently up), and its parked
+    /// deliveries become due.
+    package func enqueueInbox(_ item: InboxItemRecord, senderHost: String? = nil) async throws -> Bool {
         try await writer.write { db in
             try item.insert(db, onConflict: .ignore)
-            return db.changesCount > 0
+            let inserted = db.changesCount > 0
+            if let senderHost { try Self.markHostAvailable(senderHost, now: item.receivedAt, db) }
+            return inserted
         }
     }
 

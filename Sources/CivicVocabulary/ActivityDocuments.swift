@@ -26,3 +26,27 @@ public enum ActivityDocuments {
         return ["@context": .string(AS.context), "id": .string(id), "type": "Undo", "actor": .string(actor), "object": embedded]
     }
 }
+
+extension ActivityDocuments {
+    /// A public `Note` (news) by `actor`, addressed to the public and the actor's followers.
+    public static func note(id: String, actor: String, followers: String, html: String, published: String) -> JSONValue {
+        [
+            "@context": .string(AS.context), "id": .string(id), "type": "Note", "attributedTo": .string(actor),
+            "content": .string(html), "published": .string(published), "url": .string(id),
+            "to": [.string(AS.publicCollection)], "cc": [.string(followers)],
+        ]
+    }
+
+    /// `Create` of `object` by its author, with the object's addressing.
+    public static func create(id: String, actor: String, object: JSONValue, published: String) -> JSONValue {
+        var embedded = object
+        if case .object(var members) = embedded {
+            members["@context"] = nil
+            embedded = .object(members)
+        }
+        return [
+            "@context": .string(AS.context), "id": .string(id), "type": "Create", "actor": .string(actor),
+            "published": .string(published), "to": object["to"] ?? [], "cc": object["cc"] ?? [], "object": embedded,
+        ]
+    }
+}

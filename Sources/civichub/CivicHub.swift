@@ -11,7 +11,7 @@ struct CivicHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civichub",
         abstract: "A self-hosted, federated ActivityPub node for civil-society organisations.",
-        subcommands: [Serve.self, Init.self, Org.self, Follow.self, Queue.self])
+        subcommands: [Serve.self, Init.self, Org.self, Follow.self, Post.self, Queue.self])
 }
 
 /// Options every command takes: where the data is and how the node is configured.
@@ -182,6 +182,28 @@ struct Follow: AsyncParsableCommand {
         try await withNode(try options.load()) { node, _ in
             let relation = try await FollowUseCase(node: node).follow(from: org, handle: handle)
             print("\(relation.followerID) → \(relation.followeeID): \(relation.state.rawValue)")
+        }
+    }
+}
+
+struct Post: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Publish as an organisation.", subcommands: [News.self])
+
+    struct News: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish news (a public Note) to the organisation's followers.",
+            discussion: "Blank lines separate paragraphs. A running server delivers it.")
+
+        @OptionGroup var options: NodeOptions
+        @Option(name: .long, help: "The local organisation's name.")
+        var org: String
+        @Argument(help: "The text.")
+        var text: String
+
+        func run() async throws {
+            try await withNode(try options.load()) { node, _ in
+                print(try await NewsUseCase(node: node).publish(name: org, text: text))
+            }
         }
     }
 }

@@ -4,13 +4,13 @@ import Foundation
 import Testing
 
 /// Checks the node against bovine, an independently written ActivityPub implementation from
-/// PyPI (Federation/interop/peer.py). `Scripts/test` installs it; a missing install fails the
+/// PyPI (Federation/interop/bovine_peer.py). `Scripts/test` installs it; a missing install fails the
 /// test rather than skipping it.
 @Suite("Interoperability with bovine (Python, from PyPI)", .serialized)
 struct InteropTests {
     static var peerScript: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Federation/interop/peer.py").path
+            .appendingPathComponent("Federation/interop/bovine_peer.py").path
     }
 
     /// Runs the peer and returns its exit status and the checks it printed.
@@ -49,6 +49,7 @@ struct InteropTests {
             for name in [
                 "webfinger.organization", "actor.keys", "actor.webfingerRoundTrip", "instance.application", "instance.fep-d556",
                 "nodeinfo.fep-2677", "nodeinfo.2.0", "nodeinfo.2.1", "follow.sent", "accept.received", "accept.signatureVerifiedByBovine",
+                "accept.parsedByBovine",
             ] {
                 #expect(checks[name] == true, "\(name): \(output)")
             }

@@ -64,10 +64,12 @@ package final class TestNode: Sendable {
     /// The WebFinger handle of a local actor.
     package func handle(_ name: String) -> String { "acct:\(name)@\(node.uris.authority)" }
 
-    /// True when nothing is pending in the inbox and no delivery is due or in flight.
+    /// True when nothing is pending in the inbox and no delivery is pending (due, waiting for a
+    /// retry, or in flight): a delivery that failed transiently is waited for, not skipped.
     package func isQuiet() async throws -> Bool {
-        let inboxPending = try await database.inboxCounts()["pending", default: 0]
-        guard inboxPending == 0 else { return false }
+        guard try await database.inboxCounts()["pending", default: 0] == 0,
+              try await database.deliveryCounts()["pending", default: 0] == 0
+        else { return false }
         return try await node.deliveries.isIdle()
     }
 }
@@ -83,7 +85,7 @@ package struct TestNetwork: Sendable {
     }
 
     /// Waits until every node's queues are drained (polling the queues, bounded by `timeout`).
-    package func waitUntilQuiet(timeout: Duration = .seconds(30)) async throws {
+    package func waitUntilQuiet(timeout: Duration = .seconds(45)) async throws {
         try await waitUntil(timeout: timeout, "queues drained") {
             for node in nodes where !(try await node.isQuiet()) { return false }
             return true

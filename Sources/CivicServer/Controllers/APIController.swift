@@ -36,6 +36,11 @@ struct APIController<Context: RequestContext> {
             try await FollowUseCase(node: node).decline(name: try context.parameters.require("name"), follower: input.actor)
             return Response(status: .noContent)
         }
+        api.post("organizations/:name/news") { request, context in
+            let input = try await request.decode(as: NewsRequest.self, context: context)
+            let id = try await NewsUseCase(node: node).publish(name: try context.parameters.require("name"), text: input.content)
+            return EditedResponse(status: .created, response: CreatedResponse(id: id))
+        }
         api.get("queue") { _, _ in
             try await QueueUseCase(node: node).status()
         }
@@ -69,6 +74,15 @@ struct FollowRequest: Decodable {
 struct FollowAnswerRequest: Decodable {
     /// The follower's actor IRI.
     var actor: String
+}
+
+struct NewsRequest: Decodable {
+    /// Plain text; blank lines separate paragraphs.
+    var content: String
+}
+
+struct CreatedResponse: ResponseEncodable {
+    var id: String
 }
 
 struct OrganizationResponse: ResponseEncodable {

@@ -26,6 +26,7 @@ struct ActivityPubController<Context: RequestContext> {
             }
         }
         router.get("activities/:id", use: activity)
+        router.get("objects/:id", use: object)
         router.post("inbox", use: inbox)
         router.post("actor/inbox", use: inbox)
         router.post("actors/:name/inbox", use: inbox)
@@ -51,6 +52,14 @@ struct ActivityPubController<Context: RequestContext> {
         let id = node.uris.activity(try context.parameters.require("id"))
         guard let record = try await node.database.activity(id: id), record.isLocal, record.isPublic else {
             throw DomainError.notFound("activity.notFound", "no public activity with this id")
+        }
+        return .activityJSON(bytes: record.document)
+    }
+
+    @Sendable func object(_ request: Request, context: Context) async throws -> Response {
+        let id = node.uris.object(try context.parameters.require("id"))
+        guard let record = try await node.database.object(id: id), record.isLocal, record.isPublic else {
+            throw DomainError.notFound("object.notFound", "no public object with this id")
         }
         return .activityJSON(bytes: record.document)
     }

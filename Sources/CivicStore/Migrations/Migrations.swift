@@ -5,6 +5,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("20261126-foundation", migrate: foundation)
+        migrator.registerMigration("20261126-objects", migrate: objects)
         return migrator
     }
 
@@ -120,5 +121,19 @@ enum Migrations {
             table.column("tokenHash", .text).notNull().unique()
             table.column("createdAt", .datetime).notNull()
         }
+    }
+
+    /// Objects authored here or received: notes now, events and articles later.
+    private static func objects(_ db: Database) throws {
+        try db.create(table: "object") { table in
+            table.primaryKey("id", .text)
+            table.column("type", .text).notNull()
+            table.column("attributedTo", .text).notNull()
+            table.column("isLocal", .boolean).notNull()
+            table.column("isPublic", .boolean).notNull()
+            table.column("document", .blob).notNull()
+            table.column("published", .datetime).notNull()
+        }
+        try db.create(index: "object_on_attributedTo_published", on: "object", columns: ["attributedTo", "published"])
     }
 }

@@ -127,3 +127,26 @@ package struct HostRecord: Codable, Sendable, FetchableRecord, PersistableRecord
         failureDays = 0
     }
 }
+
+/// A row of `object`: a note (later events, articles) with the canonical document served for it.
+package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "object"
+
+    package var id: String
+    package var type: String
+    package var attributedTo: String
+    package var isLocal: Bool
+    package var isPublic: Bool
+    package var document: Data
+    package var published: Date
+
+    package init(id: String, type: String, attributedTo: String, isLocal: Bool, isPublic: Bool, document: Data, published: Date) {
+        self.id = id
+        self.type = type
+        self.attributedTo = attributedTo
+        self.isLocal = isLocal
+        self.isPublic = isPublic
+        self.document = document
+        self.published = published
+    }
+}

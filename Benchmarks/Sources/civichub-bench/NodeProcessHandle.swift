@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The node under test: the release `civichub` binary as a child process.
+final class NodeProcessHandle: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts `civichub serve` and returns once it answers, with the time that took.
+    static func start(binary: String, data: String, port: Int) async throws -> (NodeProcessHandle, Duration) {
+        let node = NodeProcessHandle(port: port)
+        node.process.executableURL = URL(fileURLWithPath: binary)
+        node.process.arguments = [
+            "serve", "--data", data, "--port", String(port), "--allowed-private-addresses", "127.0.0.1/32", "--log-level", "error",
+        ]
+        node.process.standardOutput = FileHandle.nullDevice
+        let clock = ContinuousClock()
+        let started = clock.now
+        try node.process.run()
+        let probe = "\(node.base)/.well-known/nodeinfo"
+        while true {
+            guard node.process.isRunning else { throw BenchError("civichub exited during start") }
+            var request = HTTPClientRequest(url: probe)
+            request.method = .GET
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)), response.status == .ok {
+                return (node, clock.now - started)
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    private init(port: Int) {
+        self.port = port
+    }
+
+    /// Current and peak resident set size in MiB, from /proc.
+    func memory() -> (rss: Double, peak: Double) {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        func value(_ key: String) -> Double {
+            let line = status.split(separator: "\n").first { $0.hasPrefix(key) } ?? ""
+            return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+        }
+        return (value("VmRSS:"), value("VmHWM:"))
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A free loopback port (bound and released).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw BenchError("no free port") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Runs a command and returns its standard output.
+@discardableResult
+func run(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    guard process.terminationStatus == 0 else { throw BenchError("\(executable) \(arguments.joined(separator: " ")) failed: \(text)") }
+    return text
+}

@@ -1,0 +1,258 @@
+// civichub-bench: drives a real node (the release binary, a real SQLite file) over loopback and
+// measures each scenario next to its floor, measured in the same run on the same machine.
+// Usage: civichub-bench [path/to/release/civichub]   (Benchmarks/run builds and calls it)
+import AsyncHTTPClient
+import CivicCrypto
+import CivicModel
+import CivicStore
+import CivicVocabulary
+import Foundation
+import GRDB
+import NIOCore
+
+let binary = CommandLine.arguments.dropFirst().first ?? ".build/release/civichub"
+let remoteActors = 1_000
+let remoteKeys = 10
+let ingestCount = 10_000
+let followerCount = 10_000
+let followerHosts = 1_000
+let objectCount = 100_000
+var rows: [(String, String, String, String, String)] = []
+
+func log(_ text: String) {
+    FileHandle.standardError.write(Data("[bench] \(text)\n".utf8))
+}
+
+func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+
+// MARK: The remote side
+let remotes = FakeRemotes()
+let ports = try await remotes.start(count: 1 + followerHosts)
+let actorPort = ports[0]
+let hostPorts = Array(ports.dropFirst())
+log("\(ports.count) loopback servers up; generating \(remoteKeys) RSA keys")
+let keys = try (0..<remoteKeys).map { _ in try RSAKeyPair.generate() }
+for index in 0..<remoteActors {
+    let id = "http://127.0.0.1:\(actorPort)/actors/a\(index)"
+    let document: JSONValue = [
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": .string(id), "type": "Person", "preferredUsername": .string("a\(index)"), "inbox": .string("\(id)/inbox"),
+        "publicKey": ["id": .string("\(id)#main-key"), "owner": .string(id), "publicKeyPem": .string(keys[index % remoteKeys].publicKeyPEM)],
+    ]
+    remotes.serve(path: "/actors/a\(index)", json: CanonicalJSON.encode(document))
+}
+
+// MARK: The node's data: an organisation with 10,000 followers on 1,000 hosts
+let data = NSTemporaryDirectory() + "civichub-bench-\(UUID().uuidString)"
+let nodePort = try freePort()
+let initOutput = try run(binary, ["init", "--data", data, "--public-url", "http://127.0.0.1:\(nodePort)"])
+guard let token = initOutput.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("chub_") }) else {
+    throw BenchError("no admin token in: \(initOutput)")
+}
+try run(binary, ["org", "create", "alpha", "--data", data])
+let databasePath = data + "/civichub.sqlite"
+let alphaID = "http://127.0.0.1:\(nodePort)/actors/alpha"
+do {
+    let database = try AppDatabase.open(path: databasePath)
+    let now = Date()
+    try database.writer.barrierWriteWithoutTransaction { db in
+        try db.inTransaction {
+            for index in 0..<followerCount {
+                let host = "127.0.0.1:\(hostPorts[index % followerHosts])"
+                let id = "http://\(host)/users/f\(index)"
+                let profile = ActorProfile(
+                    id: id, kind: .person, preferredUsername: "f\(index)", host: host, inbox: "\(id)/inbox",
+                    sharedInbox: "http://\(host)/inbox", isLocal: false)
+                try ActorRecord(profile: profile, document: Data("{}".utf8), fetchedAt: now).insert(db)
+                try FollowRecord(followerId: id, followeeId: alphaID, activityId: "\(id)/follows/1", state: "accepted", createdAt: now).insert(db)
+            }
+            return .commit
+        }
+    }
+}
+
+// MARK: Start-up and idle memory
+var (node, firstStart) = try await NodeProcessHandle.start(binary: binary, data: data, port: nodePort)
+try await Task.sleep(for: .seconds(2))
+let idle = node.memory()
+log("node up in \(firstStart); idle RSS \(format(idle.rss)) MiB")
+
+// MARK: 1. Inbox ingest
+log("signing \(remoteActors + ingestCount) Create activities")
+func signedCreate(_ index: Int) throws -> PreparedRequest {
+    let actor = index % remoteActors
+    let actorID = "http://127.0.0.1:\(actorPort)/actors/a\(actor)"
+    let noteID = "\(actorID)/notes/\(index)"
+    let body = CanonicalJSON.encode([
+        "@context": "https://www.w3.org/ns/activitystreams", "id": .string("\(noteID)/activity"), "type": "Create",
+        "actor": .string(actorID), "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": [
+            "id": .string(noteID), "type": "Note", "attributedTo": .string(actorID),
+            "content": .string("<p>Benchmark note \(index) about civic space in Europe.</p>"),
+        ],
+    ])
+    let parts = HTTPRequestParts(
+        method: "POST", path: "/inbox", authority: "127.0.0.1:\(nodePort)", scheme: "http",
+        headers: [("Content-Type", "application/activity+json")], body: body)
+    let signer = HTTPSignatureSigner(keyId: "\(actorID)#main-key", key: keys[actor % remoteKeys])
+    let headers = try signer.sign(parts, date: Date()).map { ($0.name, $0.value) }
+    return PreparedRequest(url: "http://127.0.0.1:\(nodePort)/inbox", headers: [("Content-Type", "application/activity+json")] + headers, body: body)
+}
+let warmUp = try (0..<remoteActors).map { try signedCreate(ingestCount + $0) }
+let ingest = try (0..<ingestCount).map(signedCreate)
+let client = makeClient(connections: 64)
+let warm = await driveLoad(count: warmUp.count, concurrency: 64) { await send(warmUp[$0], with: client) }
+guard warm.failures == 0 else { throw BenchError("\(warm.failures) warm-up requests failed") }
+let ingestResult = await driveLoad(count: ingest.count, concurrency: 64) { await send(ingest[$0], with: client) }
+guard ingestResult.failures == 0 else { throw BenchError("\(ingestResult.failures) ingest requests failed") }
+log("ingest: \(format(ingestResult.throughput, 0))/s p50 \(format(ingestResult.percentile(0.5))) ms p99 \(format(ingestResult.percentile(0.99))) ms")
+
+// Floor: the same verification and durable insert, in one process, no HTTP.
+let floorDatabase = try AppDatabase.open(path: NSTemporaryDirectory() + "civichub-bench-floor-\(UUID().uuidString).sqlite")
+let keyByID = Dictionary(uniqueKeysWithValues: (0..<remoteActors).map {
+    ("http://127.0.0.1:\(actorPort)/actors/a\($0)#main-key", PublicKeyMaterial.rsaPEM(keys[$0 % remoteKeys].publicKeyPEM))
+})
+let ingestFloor = await driveLoad(count: ingest.count, concurrency: 64) { index in
+    let prepared = ingest[index]
+    let parts = HTTPRequestParts(
+        method: "POST", path: "/inbox", authority: "127.0.0.1:\(nodePort)", scheme: "http",
+        headers: prepared.headers.map { (name: $0.0, value: $0.1) }, body: prepared.body)
+    do {
+        let signature = try HTTPSignatureVerifier.parse(parts)
+        try HTTPSignatureVerifier.checkPolicy(signature, parts: parts, now: Date())
+        guard let key = keyByID[signature.keyId] else { return false }
+        try HTTPSignatureVerifier.verify(signature, with: key)
+        let activity = try IncomingActivity(document: try JSONParser().parse(prepared.body))
+        return try await floorDatabase.enqueueInbox(InboxItemRecord(
+            activityId: activity.id, actorId: activity.actor, type: activity.type, document: CanonicalJSON.encode(activity.document),
+            receivedAt: Date()))
+    } catch {
+        return false
+    }
+}
+log("ingest floor: \(format(ingestFloor.throughput, 0))/s")
+rows.append((
+    "1. Inbox ingest (\(ingestCount) signed Creates, 1,000 actors, c=64)",
+    "\(format(ingestResult.throughput, 0))/s, p50 \(format(ingestResult.percentile(0.5))) ms, p99 \(format(ingestResult.percentile(0.99))) ms",
+    "\(format(ingestFloor.throughput, 0))/s (verify + insert, no HTTP)",
+    "\(format(100 * ingestResult.throughput / ingestFloor.throughput, 0)) %",
+    "≥ 3,000/s, p99 ≤ 50 ms, ≥ 50 %"))
+
+// MARK: 2. Fan-out
+let baseline = remotes.accepted.load(ordering: .relaxed)
+let clock = ContinuousClock()
+let fanOutStart = clock.now
+var newsRequest = HTTPClientRequest(url: "\(node.base)/api/v1/organizations/alpha/news")
+newsRequest.method = .POST
+newsRequest.headers.add(name: "Authorization", value: "Bearer \(token)")
+newsRequest.headers.add(name: "Content-Type", value: "application/json")
+newsRequest.body = .bytes(ByteBuffer(bytes: CanonicalJSON.encode(["content": "Call for partners: civic tech for local democracy."])))
+let newsResponse = try await client.execute(newsRequest, timeout: .seconds(30))
+let newsBody = try await newsResponse.body.collect(upTo: 1 << 16)
+guard newsResponse.status == .created, let objectID = try JSONParser().parse(Data(newsBody.readableBytesView))["id"]?.stringValue else {
+    throw BenchError("publishing news failed: \(newsResponse.status)")
+}
+while remotes.accepted.load(ordering: .relaxed) - baseline < followerHosts {
+    guard clock.now - fanOutStart < .seconds(120) else { throw BenchError("fan-out did not finish in 120 s") }
+    try await Task.sleep(for: .milliseconds(1))
+}
+let fanOut = clock.now - fanOutStart
+let fanOutSeconds = Double(fanOut.components.seconds) + Double(fanOut.components.attoseconds) / 1e18
+log("fan-out: \(fanOut)")
+
+// Floor: as many RSA signatures and POSTs from a minimal client.
+let floorSigner = HTTPSignatureSigner(keyId: "\(alphaID)#main-key", key: keys[0])
+let floorBody = CanonicalJSON.encode(["type": "Create", "actor": .string(alphaID)])
+let fanOutFloor = await driveLoad(count: followerHosts, concurrency: 64) { index in
+    let port = hostPorts[index]
+    let parts = HTTPRequestParts(method: "POST", path: "/inbox", authority: "127.0.0.1:\(port)", scheme: "http", headers: [], body: floorBody)
+    guard let headers = try? floorSigner.sign(parts, date: Date()) else { return false }
+    return await send(PreparedRequest(url: "http://127.0.0.1:\(port)/inbox", headers: headers.map { ($0.name, $0.value) }, body: floorBody), with: client)
+}
+rows.append((
+    "2. Fan-out (1 Create, 10,000 followers on 1,000 hosts → 1,000 shared-inbox POSTs)",
+    "\(format(fanOutSeconds, 2)) s until all acknowledged",
+    "\(format(fanOutFloor.seconds, 2)) s (1,000 RSA signs + POSTs, c=64)",
+    "\(format(100 * fanOutFloor.seconds / fanOutSeconds, 0)) %",
+    "≤ 3 s, ≥ 50 %"))
+
+// MARK: 3. Reads
+let www = NSTemporaryDirectory() + "civichub-bench-nginx-\(UUID().uuidString)"
+let objectPath = URL(string: objectID)?.path ?? "/objects/x"
+for path in ["/actors/alpha", objectPath] {
+    var request = HTTPClientRequest(url: "\(node.base)\(path)")
+    request.headers.add(name: "Accept", value: "application/activity+json")
+    let response = try await client.execute(request, timeout: .seconds(10))
+    let bytes = try await response.body.collect(upTo: 1 << 20)
+    let file = www + "/root" + path
+    try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try Data(bytes.readableBytesView).write(to: URL(fileURLWithPath: file))
+}
+let nginxPort = try freePort()
+try """
+    worker_processes 1;
+    daemon off;
+    pid \(www)/nginx.pid;
+    error_log \(www)/error.log;
+    events { worker_connections 1024; }
+    http {
+        access_log off;
+        default_type application/activity+json;
+        server { listen 127.0.0.1:\(nginxPort); root \(www)/root; }
+    }
+    """.write(toFile: www + "/nginx.conf", atomically: true, encoding: .utf8)
+let nginx = Process()
+nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+nginx.arguments = ["-c", www + "/nginx.conf", "-p", www]
+try nginx.run()
+try await Task.sleep(for: .milliseconds(500))
+let accept = "application/activity+json"
+for (label, path) in [("actor", "/actors/alpha"), ("object", objectPath)] {
+    let ours = try wrk("\(node.base)\(path)", accept: accept, seconds: 10)
+    let floor = try wrk("http://127.0.0.1:\(nginxPort)\(path)", accept: accept, seconds: 10)
+    rows.append((
+        "3. Reads: GET \(label) document (wrk -t1 -c64, 10 s)",
+        "\(format(ours.rps, 0)) req/s, p50 \(format(ours.p50, 2)) ms, p99 \(format(ours.p99, 2)) ms",
+        "\(format(floor.rps, 0)) req/s (nginx, same bytes, 1 worker)",
+        "\(format(100 * ours.rps / floor.rps, 0)) %",
+        "≥ 15,000 req/s, ≥ 40 %"))
+}
+nginx.terminate()
+nginx.waitUntilExit()
+
+// MARK: 4. Memory
+let peak = node.memory().peak
+rows.append(("4. Memory: RSS idle after start / peak during 1–3", "\(format(idle.rss)) MiB / \(format(peak)) MiB", "—", "—", "≤ 40 MB idle, ≤ 200 MB peak"))
+
+// MARK: 5. Start-up on 100,000 objects
+node.stop()
+do {
+    let database = try AppDatabase.open(path: databasePath)
+    let now = Date()
+    try database.writer.barrierWriteWithoutTransaction { db in
+        try db.inTransaction {
+            let statement = try db.makeStatement(sql: "INSERT INTO object (id, type, attributedTo, isLocal, isPublic, document, published) VALUES (?, 'Note', ?, 1, 1, ?, ?)")
+            let document = CanonicalJSON.encode(["type": "Note", "content": "<p>An archived note of a civic organisation.</p>"])
+            for index in 0..<objectCount {
+                try statement.execute(arguments: ["http://127.0.0.1:\(nodePort)/objects/bench-\(index)", alphaID, document, now])
+            }
+            return .commit
+        }
+    }
+}
+var starts: [Duration] = []
+for _ in 0..<3 {
+    let (restarted, startUp) = try await NodeProcessHandle.start(binary: binary, data: data, port: nodePort)
+    starts.append(startUp)
+    restarted.stop()
+}
+let medianStart = starts.sorted()[1]
+rows.append(("5. Start-up to first served request, 100,000 objects (median of 3)", "\(medianStart)", "—", "—", "≤ 300 ms"))
+
+try await client.shutdown()
+try await remotes.stop()
+
+// MARK: Report
+print("| scenario | CivicHub | floor (same run) | ratio | target |")
+print("|---|---|---|---|---|")
+for row in rows { print("| \(row.0) | \(row.1) | \(row.2) | \(row.3) | \(row.4) |") }

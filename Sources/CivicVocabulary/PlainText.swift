@@ -1,0 +1,49 @@
+/// Turns text typed by a local author into the HTML that ActivityStreams `content` carries.
+public enum PlainText {
+    /// Escapes `text` and wraps each blank-line-separated paragraph in `<p>`, line breaks as `<br>`.
+    public static func html(_ text: String) -> String {
+        let paragraphs = text.replacingLineEndings().split(separator: "\n\n", omittingEmptySubsequences: true)
+        return paragraphs.map { paragraph in
+            let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
+            return "<p>\(lines.joined(separator: "<br>"))</p>"
+        }.joined()
+    }
+
+    /// Escapes the five HTML-significant characters.
+    public static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+extension String {
+    fileprivate func replacingLineEndings() -> String {
+        var result = ""
+        var previousWasCR = false
+        for scalar in unicodeScalars {
+            if scalar == "\r" {
+                result.append("\n")
+                previousWasCR = true
+                continue
+            }
+            if scalar == "\n", previousWasCR {
+                previousWasCR = false
+                continue
+            }
+            previousWasCR = false
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
+}
