@@ -51,6 +51,18 @@ package struct Ed25519KeyPair: Sendable {
         }
     }
 
+    /// Reads a Multikey `secretKeyMultibase` (`z` + base58btc(0x80 0x26 ‖ 32-byte seed)).
+    package init(secretKeyMultibase: String) throws {
+        guard secretKeyMultibase.first == "z", secretKeyMultibase.utf8.count <= 100 else {
+            throw CryptoError("key.invalid", "secretKeyMultibase must be base58btc ('z…')")
+        }
+        let bytes = try Multibase.base58Decode(String(secretKeyMultibase.dropFirst()))
+        guard bytes.count == 34, bytes[0] == 0x80, bytes[1] == 0x26 else {
+            throw CryptoError("key.invalid", "secretKeyMultibase is not an Ed25519 private key")
+        }
+        try self.init(rawPrivateKey: Data(bytes.dropFirst(2)))
+    }
+
     private init(key: Curve25519.Signing.PrivateKey) {
         self.key = key
     }

@@ -74,6 +74,15 @@ package final class ActorResolver: Sendable {
         return (profile, try Self.material(of: profile, keyID: keyID))
     }
 
+    /// Fetches an object from its origin (signed GET); its `id` must be the IRI asked for.
+    package func object(id: String) async throws -> JSONValue {
+        let (document, _) = try await fetchDocument(id)
+        guard document["id"]?.stringValue == id else {
+            throw FederationError(.permanent, code: "object.idMismatch", reason: "\(id) answered with another object")
+        }
+        return document
+    }
+
     /// Resolves `acct:user@host` (also `@user@host`, `user@host`) to an actor id by WebFinger.
     package func webfinger(_ handle: String) async throws -> String {
         let (user, host) = try Self.parseHandle(handle)

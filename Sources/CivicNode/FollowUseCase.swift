@@ -45,12 +45,12 @@ package struct FollowUseCase: Sendable {
         }
         let activityID = outbox.newActivityID()
         let document = ActivityDocuments.follow(id: activityID, actor: follower.id, object: target.id)
-        let deliveries = target.isLocal ? [] : try outbox.deliveries(of: document, from: follower.id, to: [target.inbox])
+        let prepared = try await outbox.prepare(document, by: follower.id, isPublic: false, to: target.isLocal ? [] : [target.inbox])
         // A follow between two organisations of this node needs no round trip.
         let state: FollowRelation.State = target.isLocal && !target.manuallyApprovesFollowers ? .accepted : .pending
         try await node.database.saveFollow(
             FollowRecord(followerId: follower.id, followeeId: target.id, activityId: activityID, state: state.rawValue, createdAt: node.clock.now),
-            activities: [try outbox.record(document, actorID: follower.id, isPublic: false)], deliveries: deliveries)
+            activities: [prepared.activity], deliveries: prepared.deliveries)
         node.deliveries.wake.signal()
         return FollowRelation(followerID: follower.id, followeeID: target.id, activityID: activityID, state: state)
     }
@@ -66,10 +66,9 @@ package struct FollowUseCase: Sendable {
         }
         let undone = ActivityDocuments.follow(id: follow.activityId, actor: follower.id, object: actorID)
         let document = ActivityDocuments.undo(id: outbox.newActivityID(), actor: follower.id, undone: undone)
-        let deliveries = target.isLocal ? [] : try outbox.deliveries(of: document, from: follower.id, to: [target.inbox])
+        let prepared = try await outbox.prepare(document, by: follower.id, isPublic: false, to: target.isLocal ? [] : [target.inbox])
         try await node.database.deleteFollow(
-            follower: follower.id, followee: actorID,
-            activities: [try outbox.record(document, actorID: follower.id, isPublic: false)], deliveries: deliveries)
+            follower: follower.id, followee: actorID, activities: [prepared.activity], deliveries: prepared.deliveries)
         node.deliveries.wake.signal()
     }
 
@@ -90,7 +89,7 @@ package struct FollowUseCase: Sendable {
         else {
             throw DomainError.notFound("follow.notFound", "no pending follow request from \(followerID)")
         }
-        let (activity, deliveries) = try answerActivity(type, followee: followee, follower: follower.profile, followID: request.activityId)
+        let (activity, deliveries) = try await answerActivity(type, followee: followee, follower: follower.profile, followID: request.activityId)
         if type == .accept {
             var accepted = request
             accepted.id = nil
@@ -122,7 +121,7 @@ package struct FollowUseCase: Sendable {
             try await node.database.saveFollow(follow, replace: true)
             return
         }
-        let (accept, deliveries) = try answerActivity(.accept, followee: followee, follower: follower, followID: activity.id)
+        let (accept, deliveries) = try await answerActivity(.accept, followee: followee, follower: follower, followID: activity.id)
         try await node.database.saveFollow(follow, replace: true, activities: [accept], deliveries: deliveries)
         node.deliveries.wake.signal()
     }
@@ -162,9 +161,9 @@ package struct FollowUseCase: Sendable {
 
     private func answerActivity(
         _ type: AS.ActivityType, followee: ActorProfile, follower: ActorProfile, followID: String
-    ) throws -> (ActivityRecord, [DeliveryRecord]) {
+    ) async throws -> (ActivityRecord, [DeliveryRecord]) {
         let document = ActivityDocuments.answer(type, id: outbox.newActivityID(), actor: followee.id, follow: followID, follower: follower.id)
-        let deliveries = follower.isLocal ? [] : try outbox.deliveries(of: document, from: followee.id, to: [follower.inbox])
-        return (try outbox.record(document, actorID: followee.id, isPublic: false), deliveries)
+        let prepared = try await outbox.prepare(document, by: followee.id, isPublic: false, to: follower.isLocal ? [] : [follower.inbox])
+        return (prepared.activity, prepared.deliveries)
     }
 }

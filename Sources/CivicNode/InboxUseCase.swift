@@ -26,6 +26,7 @@ package struct InboxUseCase: Sendable {
     package func receive(_ request: HTTPRequestParts) async throws -> Outcome {
         let verified = try await node.verifier.verify(request)
         let activity = verified.activity
+        try await ContentPolicy(node: node).check(activity)
         // A server that talks to us is up: deliveries parked behind it may go again.
         let inserted = try await node.database.enqueueInbox(
             InboxItemRecord(

@@ -35,6 +35,7 @@ package struct Node: Sendable {
     package func makeInboxWorker() -> InboxWorker {
         var listeners = InboxListeners()
         FollowUseCase(node: self).register(into: &listeners)
+        ContentUseCase(node: self).register(into: &listeners)
         return InboxWorker(database: database, listeners: listeners, wake: inboxWake, logger: logger)
     }
 

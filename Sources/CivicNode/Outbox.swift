@@ -1,10 +1,11 @@
+import CivicCrypto
 import CivicFederation
 import CivicModel
 import CivicStore
 import CivicVocabulary
 import Foundation
 
-/// Turns an activity authored here into its stored record and one delivery per inbox.
+/// Turns an activity authored here into its signed, stored record and one delivery per inbox.
 /// Callers write both in their use case's transaction, then wake the delivery worker.
 struct Outbox {
     let node: Node
@@ -14,22 +15,28 @@ struct Outbox {
         node.uris.activity(TimeSortableID.make(at: node.clock.now))
     }
 
-    func record(_ document: JSONValue, actorID: String, isPublic: Bool) throws -> ActivityRecord {
-        guard let id = document["id"]?.stringValue, let type = document.types.first else {
-            throw DomainError.invalid(field: "activity", reason: "an activity needs an id and a type")
-        }
-        return ActivityRecord(
-            id: id, type: type, actorId: actorID, objectId: document["object"]?.iri, isLocal: true, isPublic: isPublic,
-            document: CanonicalJSON.encode(document), published: node.clock.now)
+    /// The document with a FEP-8b32 proof by `actorID`'s Ed25519 key.
+    func signed(_ document: JSONValue, by actorID: String) async throws -> JSONValue {
+        let key = try await node.signers.proofKey(for: actorID)
+        return try DataIntegrity.sign(document, keyID: node.uris.ed25519Key(actorID), key: key, created: Timestamp.string(node.clock.now))
     }
 
-    /// One delivery per distinct inbox, signed by `signer`.
-    func deliveries(of document: JSONValue, from signer: String, to inboxes: [String]) throws -> [DeliveryRecord] {
-        guard let id = document["id"]?.stringValue else { return [] }
-        let body = CanonicalJSON.encode(document)
-        var seen = Set<String>()
-        return try inboxes.filter { seen.insert($0).inserted }.map { inbox in
-            DeliveryRecord(activityId: id, inbox: inbox, host: try IRI.authority(of: inbox), signerId: signer, body: body, at: node.clock.now)
+    /// Signs an activity by its actor and returns its stored record and one delivery per distinct inbox.
+    func prepare(
+        _ document: JSONValue, by actorID: String, isPublic: Bool, to inboxes: [String]
+    ) async throws -> (activity: ActivityRecord, deliveries: [DeliveryRecord]) {
+        let signed = try await signed(document, by: actorID)
+        guard let id = signed["id"]?.stringValue, let type = signed.types.first else {
+            throw DomainError.invalid(field: "activity", reason: "an activity needs an id and a type")
         }
+        let body = CanonicalJSON.encode(signed)
+        let record = ActivityRecord(
+            id: id, type: type, actorId: actorID, objectId: signed["object"]?.iri, isLocal: true, isPublic: isPublic,
+            document: body, published: node.clock.now)
+        var seen = Set<String>()
+        let deliveries = try inboxes.filter { seen.insert($0).inserted }.map { inbox in
+            DeliveryRecord(activityId: id, inbox: inbox, host: try IRI.authority(of: inbox), signerId: actorID, body: body, at: node.clock.now)
+        }
+        return (record, deliveries)
     }
 }

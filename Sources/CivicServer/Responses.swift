@@ -25,8 +25,8 @@ extension Response {
     }
 
     /// An ActivityStreams document already stored as canonical bytes.
-    static func activityJSON(bytes: Data) -> Response {
-        .json(bytes, contentType: ActivityPubMediaType.response)
+    static func activityJSON(bytes: Data, status: HTTPResponse.Status = .ok) -> Response {
+        .json(bytes, contentType: ActivityPubMediaType.response, status: status)
     }
 
     /// An HTML page.

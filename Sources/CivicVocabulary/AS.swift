@@ -6,6 +6,9 @@ public enum AS {
     public static let securityContext = "https://w3id.org/security/v1"
     /// The Multikey / Data Integrity vocabulary (FEP-521a assertionMethod).
     public static let dataIntegrityContext = "https://w3id.org/security/data-integrity/v1"
+    /// The context of activities and objects authored here: AS2 plus the Data Integrity terms
+    /// their FEP-8b32 proofs use.
+    public static let documentContext: JSONValue = [.string(context), .string(dataIntegrityContext)]
     /// The special collection addressing everyone.
     public static let publicCollection = "https://www.w3.org/ns/activitystreams#Public"
     /// Compact spellings of the public collection that real servers send.

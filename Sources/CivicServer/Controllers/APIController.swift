@@ -41,6 +41,17 @@ struct APIController<Context: RequestContext> {
             let id = try await NewsUseCase(node: node).publish(name: try context.parameters.require("name"), text: input.content)
             return EditedResponse(status: .created, response: CreatedResponse(id: id))
         }
+        api.patch("organizations/:name/news/:id") { request, context in
+            let input = try await request.decode(as: NewsRequest.self, context: context)
+            let id = node.uris.object(try context.parameters.require("id"))
+            try await NewsUseCase(node: node).update(name: try context.parameters.require("name"), objectID: id, text: input.content)
+            return Response(status: .noContent)
+        }
+        api.delete("organizations/:name/news/:id") { _, context in
+            let id = node.uris.object(try context.parameters.require("id"))
+            try await NewsUseCase(node: node).delete(name: try context.parameters.require("name"), objectID: id)
+            return Response(status: .noContent)
+        }
         api.get("queue") { _, _ in
             try await QueueUseCase(node: node).status()
         }

@@ -61,6 +61,7 @@ struct ActivityPubController<Context: RequestContext> {
         guard let record = try await node.database.object(id: id), record.isLocal, record.isPublic else {
             throw DomainError.notFound("object.notFound", "no public object with this id")
         }
+        if record.type == "Tombstone" { return .activityJSON(bytes: record.document, status: .gone) }
         return .activityJSON(bytes: record.document)
     }
 

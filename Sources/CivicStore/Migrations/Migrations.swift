@@ -133,6 +133,8 @@ enum Migrations {
             table.column("isPublic", .boolean).notNull()
             table.column("document", .blob).notNull()
             table.column("published", .datetime).notNull()
+            table.column("updated", .datetime)
+            table.column("proofVerificationMethod", .text)
         }
         try db.create(index: "object_on_attributedTo_published", on: "object", columns: ["attributedTo", "published"])
     }

@@ -128,7 +128,8 @@ package struct HostRecord: Codable, Sendable, FetchableRecord, PersistableRecord
     }
 }
 
-/// A row of `object`: a note (later events, articles) with the canonical document served for it.
+/// A row of `object`: a note (later events, articles), local or remote, with its canonical document;
+/// a deleted local object stays as a `Tombstone`.
 package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     package static let databaseTableName = "object"
 
@@ -139,8 +140,15 @@ package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableReco
     package var isPublic: Bool
     package var document: Data
     package var published: Date
+    /// When the author last changed it; updates older than this are ignored.
+    package var updated: Date?
+    /// The key whose FEP-8b32 proof on the received object verified, if it carried one.
+    package var proofVerificationMethod: String?
 
-    package init(id: String, type: String, attributedTo: String, isLocal: Bool, isPublic: Bool, document: Data, published: Date) {
+    package init(
+        id: String, type: String, attributedTo: String, isLocal: Bool, isPublic: Bool, document: Data, published: Date,
+        updated: Date? = nil, proofVerificationMethod: String? = nil
+    ) {
         self.id = id
         self.type = type
         self.attributedTo = attributedTo
@@ -148,5 +156,7 @@ package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableReco
         self.isPublic = isPublic
         self.document = document
         self.published = published
+        self.updated = updated
+        self.proofVerificationMethod = proofVerificationMethod
     }
 }

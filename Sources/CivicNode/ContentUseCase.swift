@@ -1,0 +1,96 @@
+import CivicFederation
+import CivicModel
+import CivicStore
+import CivicVocabulary
+import Foundation
+import Logging
+
+/// Content received from other servers: stored sanitised on Create, replaced on a newer Update,
+/// removed on Delete — each only when the sender is the object's author (checked before the
+/// 202 by `ContentPolicy`, and again here against what is stored).
+struct ContentUseCase {
+    let node: Node
+    /// Object types kept; others are acknowledged and dropped until their kinds are supported.
+    static let keptTypes: Set<String> = ["Note"]
+
+    func register(into listeners: inout InboxListeners) {
+        listeners.on(.create) { try await receiveCreate($0) }
+        listeners.on(.update) { try await receiveUpdate($0) }
+        listeners.on(.delete) { try await receiveDelete($0) }
+    }
+
+    func receiveCreate(_ activity: InboxActivity) async throws {
+        guard let object = activity.document["object"], let objectID = object.iri else { return }
+        let document: JSONValue
+        if case .object = object {
+            document = object
+        } else {
+            document = try await node.resolver.object(id: objectID)
+            guard document["attributedTo"]?.iris.first == activity.actorID else { return }
+        }
+        guard var record = try record(for: document, author: activity.actorID) else { return }
+        record.proofVerificationMethod = try await verifiedProof(of: document, author: activity.actorID)
+        try await node.database.insertRemoteObject(record)
+    }
+
+    func receiveUpdate(_ activity: InboxActivity) async throws {
+        guard let object = activity.document["object"], let objectID = object.iri,
+              var record = try record(for: object, author: activity.actorID)
+        else { return }
+        record.proofVerificationMethod = try await verifiedProof(of: object, author: activity.actorID)
+        // Deliveries can overtake each other: an Update of an object not seen yet stands in for
+        // its Create (which is then ignored as older).
+        guard let stored = try await node.database.object(id: objectID) else {
+            try await node.database.insertRemoteObject(record)
+            return
+        }
+        guard !stored.isLocal, stored.attributedTo == activity.actorID else { return }
+        // Updates can arrive out of order: only a newer version replaces the stored one.
+        guard let newVersion = record.updated, newVersion > (stored.updated ?? stored.published) else {
+            node.logger.info("content.update.stale", metadata: ["activity.id": "\(activity.id)", "object.id": "\(objectID)"])
+            return
+        }
+        var replaced = record
+        replaced.published = stored.published
+        try await node.database.replace(object: replaced)
+    }
+
+    func receiveDelete(_ activity: InboxActivity) async throws {
+        guard let objectID = activity.document["object"]?.iri, let stored = try await node.database.object(id: objectID),
+              !stored.isLocal, stored.attributedTo == activity.actorID
+        else { return }
+        try await node.database.deleteObject(id: objectID)
+    }
+
+    /// The key whose proof on the object verified (checked again: the stored copy is sanitised,
+    /// so the proof is checked on what arrived).
+    private func verifiedProof(of object: JSONValue, author: String) async throws -> String? {
+        guard object["proof"] != nil else { return nil }
+        return try await ContentPolicy(node: node).verifyProof(of: object, by: author)
+    }
+
+    /// The stored form of a received object: validated, its HTML sanitised, its proof kept.
+    private func record(for object: JSONValue, author: String) throws -> ObjectRecord? {
+        guard case .object(var members) = object, let id = object.iri, let type = object.types.first else { return nil }
+        guard Self.keptTypes.contains(type) else {
+            node.logger.info("content.type.unsupported", metadata: ["object.id": "\(id)", "object.type": "\(type)"])
+            return nil
+        }
+        for field in ["content", "summary"] {
+            guard let value = members[field] else { continue }
+            guard let html = value.stringValue, html.utf8.count <= 100_000 else {
+                throw DomainError.invalid(field: field, reason: "must be a string of at most 100,000 bytes")
+            }
+            members[field] = .string(HTMLSanitizer.sanitize(html))
+        }
+        if let map = members["contentMap"]?.objectValue {
+            members["contentMap"] = .object(map.compactMapValues { $0.stringValue.map { .string(HTMLSanitizer.sanitize($0)) } })
+        }
+        let published = object["published"]?.stringValue.flatMap(Timestamp.date) ?? node.clock.now
+        let updated = object["updated"]?.stringValue.flatMap(Timestamp.date)
+        let audience = (object["to"]?.iris ?? []) + (object["cc"]?.iris ?? [])
+        return ObjectRecord(
+            id: id, type: type, attributedTo: author, isLocal: false, isPublic: audience.contains { AS.publicAliases.contains($0) },
+            document: CanonicalJSON.encode(.object(members)), published: published, updated: updated)
+    }
+}

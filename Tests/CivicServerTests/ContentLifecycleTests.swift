@@ -1,0 +1,157 @@
+import CivicCrypto
+import CivicModel
+import CivicNode
+import CivicStore
+import CivicTesting
+import CivicVocabulary
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Content lifecycle across nodes: Create, Update, Delete, forgeries", .serialized)
+struct ContentLifecycleTests {
+    /// Node 1 has alpha; node 2 has beta, which follows alpha; node 3 has gamma.
+    static func withFollowedAlpha(_ body: (TestNetwork, ActorProfile) async throws -> Void) async throws {
+        try await withTestNetwork(count: 3) { network in
+            let alpha = try await network.nodes[0].organization("alpha")
+            try await network.nodes[1].organization("beta")
+            try await network.nodes[2].organization("gamma")
+            try await FollowUseCase(node: network.nodes[1].node).follow(from: "beta", handle: network.nodes[0].handle("alpha"))
+            try await network.waitUntilQuiet()
+            try await body(network, alpha)
+        }
+    }
+
+    @Test("News is stored on the follower's node with its verified proof, updated, and deleted")
+    func lifecycle() async throws {
+        try await Self.withFollowedAlpha { network, alpha in
+            let (home, follower) = (network.nodes[0], network.nodes[1])
+            let id = try await NewsUseCase(node: home.node).publish(name: "alpha", text: "First <version>")
+            try await network.waitUntilQuiet()
+            let received = try #require(try await follower.database.object(id: id))
+            #expect(!received.isLocal)
+            #expect(received.isPublic)
+            #expect(received.attributedTo == alpha.id)
+            #expect(received.proofVerificationMethod == "\(alpha.id)#ed25519-key")
+            #expect(try JSONParser().parse(received.document)["content"]?.stringValue == "<p>First &lt;version&gt;</p>")
+
+            // The served Note's proof verifies with alpha's published Multikey
+            let served = try await HTTPTestClient.getJSON(id)
+            let multibase = try #require(alpha.ed25519Multibase)
+            try DataIntegrity.verify(served, with: try PublicKeyMaterial.ed25519(multibase: multibase))
+
+            try await NewsUseCase(node: home.node).update(name: "alpha", objectID: id, text: "Second version")
+            try await network.waitUntilQuiet()
+            let updated = try #require(try await follower.database.object(id: id))
+            #expect(try JSONParser().parse(updated.document)["content"]?.stringValue == "<p>Second version</p>")
+
+            try await NewsUseCase(node: home.node).delete(name: "alpha", objectID: id)
+            try await network.waitUntilQuiet()
+            #expect(try await follower.database.object(id: id) == nil)
+            let gone = try await HTTPTestClient.send(.GET, id, headers: [("Accept", AS.activityJSON)])
+            #expect(gone.status == 410)
+            #expect(try JSONParser().parse(gone.body)["type"]?.stringValue == "Tombstone")
+            await #expect(throws: DomainError.self) { try await NewsUseCase(node: home.node).update(name: "alpha", objectID: id, text: "x") }
+        }
+    }
+
+    @Test("Forged Updates and Deletes change nothing and are answered 4xx")
+    func forgeries() async throws {
+        try await Self.withFollowedAlpha { network, alpha in
+            let (home, follower, third) = (network.nodes[0], network.nodes[1], network.nodes[2])
+            let id = try await NewsUseCase(node: home.node).publish(name: "alpha", text: "Original")
+            try await network.waitUntilQuiet()
+            let original = try #require(try await follower.database.object(id: id)).document
+            let inbox = "\(follower.base)/inbox"
+            let gammaID = "\(third.base)/actors/gamma"
+            let forgedNote: JSONValue = [
+                "id": .string(id), "type": "Note", "attributedTo": .string(alpha.id), "content": "<p>Forged</p>",
+                "updated": "2099-01-01T00:00:00Z", "to": [.string(AS.publicCollection)],
+            ]
+
+            // gamma (another server) claims to update alpha's note
+            let byGamma = CanonicalJSON.encode([
+                "@context": .string(AS.context), "id": .string("\(gammaID)/activities/1"), "type": "Update",
+                "actor": .string(gammaID), "object": forgedNote,
+            ])
+            let gammaPost = try await SignedPost.make(to: inbox, body: byGamma, as: gammaID, of: third)
+            #expect(try await gammaPost.send().status == 403)
+
+            // gamma signs a request claiming alpha as the actor
+            let claimingAlpha = CanonicalJSON.encode([
+                "@context": .string(AS.context), "id": .string("\(alpha.id)/activities/forged"), "type": "Delete",
+                "actor": .string(alpha.id), "object": .string(id),
+            ])
+            let impersonation = try await SignedPost.make(to: inbox, body: claimingAlpha, as: gammaID, of: third)
+            #expect(try await impersonation.send().status == 401)
+
+            // alpha's own key signs the request, but the Note's proof is over other content
+            let key = try await home.node.signers.proofKey(for: alpha.id)
+            let genuine = try DataIntegrity.sign(forgedNote, keyID: "\(alpha.id)#ed25519-key", key: key, created: "2026-11-26T00:00:00Z")
+            guard case .object(var tampered) = genuine else { return }
+            tampered["content"] = "<p>Tampered after signing</p>"
+            let tamperedUpdate = CanonicalJSON.encode([
+                "@context": .string(AS.context), "id": .string("\(alpha.id)/activities/tampered"), "type": "Update",
+                "actor": .string(alpha.id), "object": .object(tampered),
+            ])
+            let tamperedPost = try await SignedPost.make(to: inbox, body: tamperedUpdate, as: alpha.id, of: home)
+            #expect(try await tamperedPost.send().status == 401)
+
+            // a proof by gamma's key on alpha's Update is refused too
+            let gammaKey = try await third.node.signers.proofKey(for: gammaID)
+            let foreignProof = try DataIntegrity.sign(forgedNote, keyID: "\(gammaID)#ed25519-key", key: gammaKey, created: "2026-11-26T00:00:00Z")
+            let foreignUpdate = CanonicalJSON.encode([
+                "@context": .string(AS.context), "id": .string("\(alpha.id)/activities/foreign"), "type": "Update",
+                "actor": .string(alpha.id), "object": foreignProof,
+            ])
+            let foreignPost = try await SignedPost.make(to: inbox, body: foreignUpdate, as: alpha.id, of: home)
+            #expect(try await foreignPost.send().status == 403)
+
+            try await network.waitUntilQuiet()
+            #expect(try await follower.database.object(id: id)?.document == original)
+        }
+    }
+
+    @Test("An Update older than the stored version is ignored")
+    func staleUpdate() async throws {
+        try await Self.withFollowedAlpha { network, alpha in
+            let (home, follower) = (network.nodes[0], network.nodes[1])
+            let id = try await NewsUseCase(node: home.node).publish(name: "alpha", text: "Current")
+            try await NewsUseCase(node: home.node).update(name: "alpha", objectID: id, text: "Newer")
+            try await network.waitUntilQuiet()
+            let stale: JSONValue = [
+                "id": .string(id), "type": "Note", "attributedTo": .string(alpha.id), "content": "<p>Stale</p>",
+                "updated": "2000-01-01T00:00:00Z", "to": [.string(AS.publicCollection)],
+            ]
+            let body = CanonicalJSON.encode([
+                "@context": .string(AS.context), "id": .string("\(alpha.id)/activities/stale"), "type": "Update",
+                "actor": .string(alpha.id), "object": stale,
+            ])
+            #expect(try await SignedPost.make(to: "\(follower.base)/inbox", body: body, as: alpha.id, of: home).send().status == 202)
+            try await network.waitUntilQuiet()
+            let stored = try #require(try await follower.database.object(id: id))
+            #expect(try JSONParser().parse(stored.document)["content"]?.stringValue == "<p>Newer</p>")
+        }
+    }
+
+    @Test("Remote HTML is sanitised before it is stored")
+    func sanitised() async throws {
+        try await Self.withFollowedAlpha { network, alpha in
+            let (home, follower) = (network.nodes[0], network.nodes[1])
+            let noteID = "\(home.base)/objects/hostile"
+            let body = CanonicalJSON.encode([
+                "@context": .string(AS.context), "id": .string("\(alpha.id)/activities/hostile"), "type": "Create",
+                "actor": .string(alpha.id),
+                "object": [
+                    "id": .string(noteID), "type": "Note", "attributedTo": .string(alpha.id), "to": [.string(AS.publicCollection)],
+                    "content": #"<p onclick="x">Hi<script>alert(1)</script> <a href="javascript:alert(1)">link</a></p>"#,
+                ],
+            ])
+            #expect(try await SignedPost.make(to: "\(follower.base)/inbox", body: body, as: alpha.id, of: home).send().status == 202)
+            try await network.waitUntilQuiet()
+            let stored = try #require(try await follower.database.object(id: noteID))
+            #expect(try JSONParser().parse(stored.document)["content"]?.stringValue == #"<p>Hi <a rel="nofollow noopener noreferrer">link</a></p>"#)
+            #expect(stored.proofVerificationMethod == nil)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import CivicVocabulary
+import Testing
+
+@Suite("HTML sanitiser for remote content")
+struct HTMLSanitizerTests {
+    @Test("Mastodon-shaped content keeps its formatting and links, with rel forced")
+    func keepsFormatting() {
+        let input = #"<p>Hello <a href="https://mastodon.example/tags/democracy" class="mention hashtag" rel="tag">#<span>democracy</span></a><br>next &amp; last</p>"#
+        #expect(HTMLSanitizer.sanitize(input) == #"<p>Hello <a href="https://mastodon.example/tags/democracy" rel="nofollow noopener noreferrer">#<span>democracy</span></a><br>next &amp; last</p>"#)
+        #expect(HTMLSanitizer.sanitize("<ul><li>a</li><li>b</li></ul><blockquote>q</blockquote>") == "<ul><li>a</li><li>b</li></ul><blockquote>q</blockquote>")
+        #expect(HTMLSanitizer.text("<p>One</p><p>Two &amp; three</p>") == "One\nTwo & three")
+    }
+
+    /// A corpus of classic XSS vectors: none may produce markup that runs script.
+    static let hostile = [
+        "<script>alert(1)</script>", "<SCRIPT SRC=//evil/x.js></SCRIPT>", "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>", "<svg><script>alert(1)</script></svg>", "<a href=\"javascript:alert(1)\">x</a>",
+        "<a href=\"JaVaScRiPt:alert(1)\">x</a>", "<a href=\"java\tscript:alert(1)\">x</a>", "<a href=\"&#106;avascript:alert(1)\">x</a>",
+        "<a href=\"&#x6A;avascript:alert(1)\">x</a>", "<a href=\" javascript:alert(1)\">x</a>", "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>",
+        "<a href=\"vbscript:msgbox(1)\">x</a>", "<p style=\"background:url(javascript:alert(1))\">x</p>", "<style>body{background:red}</style>",
+        "<iframe src=\"https://evil.example\"></iframe>", "<object data=\"x\"></object>", "<embed src=x>", "<body onload=alert(1)>",
+        "<div onclick=\"alert(1)\">x</div>", "<p onmouseover=alert(1)>x</p>", "<a href=x onfocus=alert(1) autofocus>x</a>",
+        "<<script>script>alert(1)<</script>/script>", "<scr<script>ipt>alert(1)</script>", "<!--<script>alert(1)</script>-->",
+        "<![CDATA[<script>alert(1)</script>]]>", "<p title=\"\"><script>alert(1)</script>\"></p>", "<p title='x' onclick='y'>z</p>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+        "<template><script>alert(1)</script></template>", "<a href=\"https://ok.example\" onclick=\"x\">ok</a>", "<input onfocus=alert(1) autofocus>",
+        "<form action=javascript:alert(1)><button>x</button></form>", "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+        "<link rel=stylesheet href=javascript:alert(1)>", "<base href=\"javascript:alert(1)//\">", "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "<p>unclosed <b>bold", "</p></p></div>text", "<a href=\"https://x.example/\"\"onclick=alert(1)>x</a>", "<p\u{0}onclick=alert(1)>x</p>",
+        "<script", "<a href='", "<" + String(repeating: "a", count: 5000), String(repeating: "<p>", count: 2000),
+    ]
+
+    @Test("Hostile input never yields script, event handlers or non-http links", arguments: hostile)
+    func hostileInput(input: String) {
+        let output = HTMLSanitizer.sanitize(input)
+        let lower = output.lowercased()
+        #expect(!lower.contains("<script"), "\(output)")
+        #expect(!lower.contains("<img"), "\(output)")
+        #expect(!lower.contains("<svg"), "\(output)")
+        #expect(!lower.contains("<iframe"), "\(output)")
+        #expect(!lower.contains("<style"), "\(output)")
+        #expect(!lower.contains("<meta"), "\(output)")
+        #expect(!lower.contains("<base"), "\(output)")
+        #expect(!lower.contains(" on"), "an attribute other than href/rel survived: \(output)")
+        #expect(!lower.contains("style="), "\(output)")
+        #expect(!lower.contains("href=\"javascript") && !lower.contains("href=\"data:") && !lower.contains("href=\"vbscript"), "\(output)")
+        // Every kept tag is balanced: sanitising the output again changes nothing.
+        #expect(HTMLSanitizer.sanitize(output) == output, "not idempotent: \(output)")
+    }
+
+    @Test("Text that looks like markup is escaped, entities stay text")
+    func escaping() {
+        #expect(HTMLSanitizer.sanitize("a < b && c > d") == "a &lt; b &amp;&amp; c &gt; d")
+        #expect(HTMLSanitizer.sanitize("&lt;b&gt;not bold&lt;/b&gt;") == "&lt;b&gt;not bold&lt;/b&gt;")
+        #expect(HTMLSanitizer.sanitize("&#0;&#xD800;&bogus;") == "\u{FFFD}\u{FFFD}&amp;bogus;")
+        #expect(HTMLSanitizer.sanitize("<p>unclosed <b>bold") == "<p>unclosed <b>bold</b></p>")
+    }
+}
