@@ -4,6 +4,7 @@ import CivicStore
 import CivicVocabulary
 import Foundation
 import Logging
+import Synchronization
 
 /// Finds remote actors and their keys (Fedify's "give me this actor or fail"): WebFinger, signed
 /// fetches, and a cache in the `actor` table that is refreshed when stale or when a key fails.
@@ -17,6 +18,16 @@ package final class ActorResolver: Sendable {
     let staleAfter: TimeInterval = 24 * 3600
 
     static let acceptHeader = "\(AS.activityJSON), \(AS.ldJSON)"
+
+    /// Verified keys by key id, so a busy inbox does not read the database for every request.
+    private struct CachedKey {
+        var actor: ActorProfile
+        var key: PublicKeyMaterial
+        var cachedAt: Date
+    }
+    private let keys = Mutex<[String: CachedKey]>([:])
+    /// Entries kept before the cache starts afresh (a bound, not an LRU: refills are one read each).
+    static let maxCachedKeys = 20_000
 
     package init(http: SafeHTTPClient, database: AppDatabase, signers: SignerCache, uris: URIBuilder, clock: any Clock) {
         self.http = http
@@ -47,6 +58,19 @@ package final class ActorResolver: Sendable {
     /// The actor owning `keyID` and the key itself. Ownership is read from the actor's side: the
     /// actor document must list the key, whatever a standalone key document claims.
     package func key(id keyID: String, refresh: Bool = false) async throws -> (actor: ActorProfile, key: PublicKeyMaterial) {
+        let now = clock.now
+        if !refresh, let cached = keys.withLock({ $0[keyID] }), now.timeIntervalSince(cached.cachedAt) < staleAfter {
+            return (cached.actor, cached.key)
+        }
+        let (actor, key) = try await lookUpKey(id: keyID, refresh: refresh)
+        keys.withLock { cache in
+            if cache.count >= Self.maxCachedKeys { cache.removeAll(keepingCapacity: true) }
+            cache[keyID] = CachedKey(actor: actor, key: key, cachedAt: now)
+        }
+        return (actor, key)
+    }
+
+    private func lookUpKey(id keyID: String, refresh: Bool) async throws -> (actor: ActorProfile, key: PublicKeyMaterial) {
         if !refresh, let cached = try await database.actor(keyID: keyID), cached.isLocal || !isStale(cached) {
             return (cached.profile, try Self.material(of: cached.profile, keyID: keyID))
         }

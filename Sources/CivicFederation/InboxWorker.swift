@@ -62,30 +62,33 @@ package final class InboxWorker: Service, Sendable {
                 return
             }
             if batch.isEmpty { return }
+            var outcomes: [(id: Int64, failure: String?)] = []
             for item in batch {
-                await process(item)
+                guard let id = item.id else { continue }
+                outcomes.append((id, await process(item)))
+            }
+            do {
+                try await database.finishInboxItems(outcomes)
+            } catch {
+                logger.error("inbox.finish.failed", metadata: ["error": "\(error)"])
+                return
             }
         }
     }
 
-    private func process(_ item: InboxItemRecord) async {
-        guard let id = item.id else { return }
-        var failure: String?
+    /// Runs the listener; returns the failure to record, or nil.
+    private func process(_ item: InboxItemRecord) async -> String? {
         do {
-            let document = try JSONParser().parse(item.document)
+            let document = try JSONParser(limits: .stored).parse(item.document)
             if let listener = listeners.listener(for: item.type) {
                 try await listener(InboxActivity(id: item.activityId, type: item.type, actorID: item.actorId, document: document))
             }
+            return nil
         } catch {
-            failure = String(describing: error)
             logger.warning(
                 "inbox.process.failed",
                 metadata: ["activity.id": "\(item.activityId)", "activity.type": "\(item.type)", "error": "\(error)"])
-        }
-        do {
-            try await database.finishInboxItem(id: id, failure: failure)
-        } catch {
-            logger.error("inbox.finish.failed", metadata: ["activity.id": "\(item.activityId)", "error": "\(error)"])
+            return String(describing: error)
         }
     }
 }

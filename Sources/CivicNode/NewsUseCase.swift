@@ -63,6 +63,7 @@ extension NewsUseCase {
         replaced.document = CanonicalJSON.encode(note)
         replaced.updated = now
         try await node.database.replace(object: replaced, activities: [prepared.activity], deliveries: prepared.deliveries)
+        node.documents.invalidate(objectID)
         node.deliveries.wake.signal()
     }
 
@@ -79,6 +80,7 @@ extension NewsUseCase {
         replaced.document = CanonicalJSON.encode(tombstone)
         replaced.updated = now
         try await node.database.replace(object: replaced, activities: [prepared.activity], deliveries: prepared.deliveries)
+        node.documents.invalidate(objectID)
         node.deliveries.wake.signal()
     }
 

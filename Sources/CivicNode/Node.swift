@@ -14,6 +14,8 @@ package struct Node: Sendable {
     package let signers: SignerCache
     package let resolver: ActorResolver
     package let deliveries: DeliveryWorker
+    /// Served documents, kept in memory.
+    package let documents = DocumentCache()
     /// Wakes the inbox worker after an activity is stored.
     package let inboxWake = WakeSignal()
     let verifier: InboxVerifier

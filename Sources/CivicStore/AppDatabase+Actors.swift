@@ -45,7 +45,9 @@ extension AppDatabase {
     /// The actor publishing the given key id.
     package func actor(keyID: String) async throws -> ActorRecord? {
         try await writer.read { db in
-            try ActorRecord.filter(Column("publicKeyId") == keyID || Column("ed25519KeyId") == keyID).fetchOne(db)
+            // Two indexed lookups: SQLite would scan the table for the OR of two columns.
+            try ActorRecord.filter(Column("publicKeyId") == keyID).fetchOne(db)
+                ?? ActorRecord.filter(Column("ed25519KeyId") == keyID).fetchOne(db)
         }
     }
 

@@ -7,13 +7,9 @@ extension AppDatabase {
     /// already received: redelivery is a no-op. In the same transaction, a sender's host that
     /// was marked unavailable is marked available again (it is evidently up), and its parked
     /// deliveries become due.
+    /// Concurrent calls share one transaction (group commit); each returns after its commit.
     package func enqueueInbox(_ item: InboxItemRecord, senderHost: String? = nil) async throws -> Bool {
-        try await writer.write { db in
-            try item.insert(db, onConflict: .ignore)
-            let inserted = db.changesCount > 0
-            if let senderHost { try Self.markHostAvailable(senderHost, now: item.receivedAt, db) }
-            return inserted
-        }
+        try await inboxCommit.submit((item, senderHost))
     }
 
     /// The oldest pending inbox items.
@@ -23,20 +19,14 @@ extension AppDatabase {
         }
     }
 
-    /// Marks an inbox item processed (or failed for good, with the reason).
-    package func finishInboxItem(id: Int64, failure: String?) async throws {
+    /// Marks inbox items processed (or failed for good, with the reason), in one transaction.
+    package func finishInboxItems(_ outcomes: [(id: Int64, failure: String?)]) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?",
-                arguments: [failure == nil ? "done" : "failed", failure, id])
-        }
-    }
-
-    /// Counts a transient processing failure; the item stays pending.
-    package func retryInboxItem(id: Int64, error: String) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE inboxItem SET attempts = attempts + 1, lastError = ? WHERE id = ?", arguments: [error, id])
+            for outcome in outcomes {
+                try db.execute(
+                    sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?",
+                    arguments: [outcome.failure == nil ? "done" : "failed", outcome.failure, outcome.id])
+            }
         }
     }
 

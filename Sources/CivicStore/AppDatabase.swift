@@ -7,6 +7,8 @@ import GRDB
 package final class AppDatabase: Sendable {
     /// The GRDB writer (a `DatabasePool` on a file in WAL mode).
     package let writer: any DatabaseWriter
+    /// Inbox rows arriving together are committed together.
+    let inboxCommit: GroupCommit<(InboxItemRecord, String?), Bool>
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     package static func open(path: String) throws -> AppDatabase {
@@ -23,6 +25,14 @@ package final class AppDatabase: Sendable {
     /// Wraps a writer and migrates it.
     package init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        inboxCommit = GroupCommit(writer: writer) { db, items in
+            try items.map { item, senderHost in
+                try item.insert(db, onConflict: .ignore)
+                let inserted = db.changesCount > 0
+                if let senderHost { try Self.markHostAvailable(senderHost, now: item.receivedAt, db) }
+                return inserted
+            }
+        }
         try Migrations.migrator.migrate(writer)
     }
 

@@ -41,28 +41,19 @@ struct ActivityPubController<Context: RequestContext> {
 
     @Sendable func actor(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("name")
-        guard let record = try await node.database.localActor(named: name) else {
-            throw DomainError.notFound("actor.notFound", "no actor named \"\(name.prefix(64))\" on this node")
-        }
-        if ActivityPubMediaType.isRequested(by: request) { return .activityJSON(bytes: record.document) }
-        return .html(WebPages.actor(record.profile))
+        if ActivityPubMediaType.isRequested(by: request) { return .activityJSON(bytes: try await DocumentUseCase(node: node).actor(named: name)) }
+        return .html(WebPages.actor(try await ActorUseCase(node: node).localActor(named: name)))
     }
 
     @Sendable func activity(_ request: Request, context: Context) async throws -> Response {
         let id = node.uris.activity(try context.parameters.require("id"))
-        guard let record = try await node.database.activity(id: id), record.isLocal, record.isPublic else {
-            throw DomainError.notFound("activity.notFound", "no public activity with this id")
-        }
-        return .activityJSON(bytes: record.document)
+        return .activityJSON(bytes: try await DocumentUseCase(node: node).activity(id: id))
     }
 
     @Sendable func object(_ request: Request, context: Context) async throws -> Response {
         let id = node.uris.object(try context.parameters.require("id"))
-        guard let record = try await node.database.object(id: id), record.isLocal, record.isPublic else {
-            throw DomainError.notFound("object.notFound", "no public object with this id")
-        }
-        if record.type == "Tombstone" { return .activityJSON(bytes: record.document, status: .gone) }
-        return .activityJSON(bytes: record.document)
+        let document = try await DocumentUseCase(node: node).object(id: id)
+        return .activityJSON(bytes: document.bytes, status: document.gone ? .gone : .ok)
     }
 
     /// Verify → persist → 202; the inbox worker does the rest.

@@ -36,6 +36,7 @@ enum Migrations {
         }
         try db.create(index: "actor_on_host_preferredUsername", on: "actor", columns: ["host", "preferredUsername"])
         try db.create(index: "actor_on_publicKeyId", on: "actor", columns: ["publicKeyId"])
+        try db.create(index: "actor_on_ed25519KeyId", on: "actor", columns: ["ed25519KeyId"])
         try db.execute(sql: """
             CREATE UNIQUE INDEX actor_local_name ON actor(preferredUsername) WHERE isLocal
             """)
