@@ -18,8 +18,8 @@ package enum HTTPSignatureVerifier {
         throw CryptoError("signature.missing", "the request is not signed")
     }
 
-    /// Coverage and freshness: the signature must cover the method and target, the host, a date,
-    /// and the body digest when there is a body; it must be no older than `maxAge` and no more
+    /// Coverage and freshness: the signature must cover the method and target (RFC 9421:
+    /// `@method` and `@target-uri`), the host, a date, and the body digest when there is a body; it must be no older than `maxAge` and no more
     /// than `maxFuture` ahead; and the digest must match the body.
     package static func checkPolicy(
         _ signature: ParsedSignature, parts: HTTPRequestParts, now: Date, maxAge: TimeInterval = 12 * 3600,
@@ -42,7 +42,7 @@ package enum HTTPSignatureVerifier {
             guard covered.contains("@method") else {
                 throw CryptoError("signature.headersNotCovered", "the signature must cover @method")
             }
-            guard covered.contains("@target-uri") || (covered.contains("@authority") && (covered.contains("@path") || covered.contains("@request-target"))) else {
+            guard covered.contains("@target-uri") else {
                 throw CryptoError("signature.headersNotCovered", "the signature must cover @target-uri")
             }
             if hasBody, !covered.contains("content-digest") {

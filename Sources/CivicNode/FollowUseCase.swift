@@ -33,7 +33,11 @@ package struct FollowUseCase: Sendable {
             let actorID = handle.hasPrefix("http://") || handle.hasPrefix("https://") ? handle : try await node.resolver.webfinger(handle)
             target = try await node.resolver.actor(id: actorID)
         } catch let error as FederationError {
-            throw DomainError(.unavailable, code: "handle.unresolvable", message: "could not resolve \(handle): \(error.reason)")
+            // A server that is down may answer later; anything else means the handle is wrong.
+            guard error.kind != .transient else {
+                throw DomainError(.unavailable, code: "handle.unreachable", message: "could not reach the server of \(handle): \(error.reason)")
+            }
+            throw DomainError(.invalid, code: "handle.unresolvable", message: "handle: \(handle) could not be resolved: \(error.reason)")
         }
         guard target.id != follower.id else {
             throw DomainError.invalid(field: "handle", reason: "an actor cannot follow itself")

@@ -36,7 +36,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .invalid: .unprocessableContent
         case .unauthorized: .unauthorized
         case .gone: .gone
-        case .unavailable: .badGateway
+        case .unavailable: .serviceUnavailable
         }
     }
 

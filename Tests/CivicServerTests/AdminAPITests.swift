@@ -67,7 +67,7 @@ struct AdminAPITests {
             #expect(queue?["deliveries"]?["delivered"]?.numberValue == 1)
 
             let (unknown, error) = try await Self.call(first, .POST, "/api/v1/organizations/alpha/follows", token: first.adminToken, body: ["handle": .string(second.handle("nobody"))])
-            #expect(unknown == 502)
+            #expect(unknown == 422)
             #expect(error?["error"]?.stringValue == "handle.unresolvable")
             let (noOrg, _) = try await Self.call(first, .POST, "/api/v1/organizations/ghost/follows", token: first.adminToken, body: ["handle": .string(second.handle("beta"))])
             #expect(noOrg == 404)

@@ -7,6 +7,12 @@ import Testing
 
 @Suite("Two live nodes follow each other over loopback", .serialized)
 struct FollowFederationTests {
+    static func approveFollowersManually(_ actor: ActorProfile, on node: TestNode) async throws {
+        try await node.database.writer.write { db in
+            try db.execute(sql: "UPDATE actor SET manuallyApprovesFollowers = 1 WHERE id = ?", arguments: [actor.id])
+        }
+    }
+
     @Test("Organisations on two nodes follow each other and each sees the other as a follower")
     func mutualFollow() async throws {
         // Given two nodes, each with one organisation
@@ -48,9 +54,7 @@ struct FollowFederationTests {
             let (first, second) = (network.nodes[0], network.nodes[1])
             let alpha = try await first.organization("alpha")
             let beta = try await second.organization("beta")
-            try await second.database.writer.write { db in
-                try db.execute(sql: "UPDATE actor SET manuallyApprovesFollowers = 1 WHERE id = ?", arguments: [beta.id])
-            }
+            try await Self.approveFollowersManually(beta, on: second)
 
             try await FollowUseCase(node: first.node).follow(from: "alpha", handle: second.handle("beta"))
             try await network.waitUntilQuiet()
@@ -69,9 +73,7 @@ struct FollowFederationTests {
             let (first, second) = (network.nodes[0], network.nodes[1])
             let alpha = try await first.organization("alpha")
             let beta = try await second.organization("beta")
-            try await second.database.writer.write { db in
-                try db.execute(sql: "UPDATE actor SET manuallyApprovesFollowers = 1 WHERE id = ?", arguments: [beta.id])
-            }
+            try await Self.approveFollowersManually(beta, on: second)
             try await FollowUseCase(node: first.node).follow(from: "alpha", handle: second.handle("beta"))
             try await network.waitUntilQuiet()
 

@@ -1,0 +1,76 @@
+import CivicFederation
+import CivicNode
+import CivicTesting
+import Foundation
+import Hummingbird
+import NIOCore
+import Testing
+
+/// A deliberately badly behaved remote server, to check the limits of outbound fetches.
+@Suite("Outbound fetches: size cap, redirects, content type, origin", .serialized)
+struct OutboundFetchTests {
+    static func withHostileServer(_ body: (String) async throws -> Void) async throws {
+        let port = try freePort()
+        let base = "http://127.0.0.1:\(port)"
+        let router = Router()
+        router.get("big") { _, _ -> Response in
+            let padding = String(repeating: "x", count: (1 << 20) + 10)
+            let json = #"{"id":"\#(base)/big","type":"Person","inbox":"\#(base)/inbox","name":"\#(padding)"}"#
+            return Response(status: .ok, headers: [.contentType: "application/activity+json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+        router.get("hop/:n") { _, context -> Response in
+            let hop = Int(context.parameters.get("n") ?? "0") ?? 0
+            return Response(status: .found, headers: [.location: "\(base)/hop/\(hop + 1)"])
+        }
+        router.get("html") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: #"{"id":"\#(base)/html","type":"Person"}"#)))
+        }
+        router.get("elsewhere") { _, _ -> Response in
+            let json = #"{"id":"https://victim.example/users/admin","type":"Person","inbox":"https://victim.example/inbox"}"#
+            return Response(status: .ok, headers: [.contentType: "application/activity+json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+        router.get("to-private") { _, _ -> Response in
+            Response(status: .found, headers: [.location: "http://127.0.0.2:\(port)/big"])
+        }
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { _ in readyContinuation.yield() })
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        for await _ in ready { break }
+        do {
+            try await body(base)
+        } catch {
+            task.cancel()
+            throw error
+        }
+        task.cancel()
+        _ = await task.result
+    }
+
+    static func expectFailure(_ code: String, _ operation: () async throws -> Void) async {
+        do {
+            try await operation()
+            Issue.record("expected \(code)")
+        } catch let error as FederationError {
+            #expect(error.code == code, "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("Responses over 1 MiB, more than 3 redirects, non-ActivityPub types, foreign ids and redirects to private addresses are refused")
+    func limits() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let resolver = network.nodes[0].node.resolver
+            try await Self.withHostileServer { base in
+                await Self.expectFailure("fetch.tooLarge") { _ = try await resolver.actor(id: "\(base)/big") }
+                await Self.expectFailure("fetch.tooManyRedirects") { _ = try await resolver.actor(id: "\(base)/hop/0") }
+                await Self.expectFailure("fetch.contentType") { _ = try await resolver.actor(id: "\(base)/html") }
+                await Self.expectFailure("fetch.originMismatch") { _ = try await resolver.actor(id: "\(base)/elsewhere") }
+                await Self.expectFailure("fetch.addressRefused") { _ = try await resolver.actor(id: "\(base)/to-private") }
+            }
+            #expect(try await network.nodes[0].database.actor(id: "https://victim.example/users/admin") == nil)
+        }
+    }
+}
