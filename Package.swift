@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "civichub",
             dependencies: [
-                "CivicServer", "CivicNode", "CivicStore", "CivicModel",
+                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

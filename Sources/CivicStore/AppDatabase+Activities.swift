@@ -53,6 +53,14 @@ extension AppDatabase {
         try await writer.write { db in try ObjectRecord.deleteOne(db, key: id) }
     }
 
+    /// The live (not deleted) objects of one type by an author, newest first.
+    package func objects(attributedTo author: String, type: String, limit: Int) async throws -> [ObjectRecord] {
+        try await writer.read { db in
+            try ObjectRecord.filter(Column("attributedTo") == author && Column("type") == type)
+                .order(Column("published").desc).limit(limit).fetchAll(db)
+        }
+    }
+
     /// The object with this id.
     package func object(id: String) async throws -> ObjectRecord? {
         try await writer.read { db in try ObjectRecord.fetchOne(db, key: id) }

@@ -70,3 +70,59 @@ extension ActivityDocuments {
         ]
     }
 }
+
+extension ActivityDocuments {
+    /// The location of an event, as FEP-8a8e and Mobilizon write it.
+    public struct EventLocation: Sendable {
+        public var name: String?
+        public var streetAddress: String?
+        public var postalCode: String?
+        public var locality: String?
+        public var country: String?
+        public var url: String?
+
+        public init(name: String?, streetAddress: String?, postalCode: String?, locality: String?, country: String?, url: String?) {
+            self.name = name
+            self.streetAddress = streetAddress
+            self.postalCode = postalCode
+            self.locality = locality
+            self.country = country
+            self.url = url
+        }
+    }
+
+    /// A public `Event` (FEP-8a8e) by `actor`: a `Place` with a `PostalAddress`, a
+    /// `VirtualLocation`, or both for a hybrid event.
+    public static func event(
+        id: String, actor: String, followers: String, name: String, html: String?, startTime: String, endTime: String?,
+        timezone: String, location: EventLocation?, published: String
+    ) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "@context": AS.documentContext, "id": .string(id), "type": "Event", "attributedTo": .string(actor),
+            "name": .string(name), "startTime": .string(startTime), "timezone": .string(timezone), "published": .string(published),
+            "url": .string(id), "to": [.string(AS.publicCollection)], "cc": [.string(followers)], "organizer": .string(actor),
+        ]
+        if let html { members["content"] = .string(html) }
+        if let endTime { members["endTime"] = .string(endTime) }
+        if let location {
+            var places: [JSONValue] = []
+            let addressParts: [(String, String?)] = [
+                ("streetAddress", location.streetAddress), ("postalCode", location.postalCode),
+                ("addressLocality", location.locality), ("addressCountry", location.country),
+            ]
+            if location.name != nil || addressParts.contains(where: { $0.1 != nil }) {
+                var place: [String: JSONValue] = ["type": "Place"]
+                if let name = location.name { place["name"] = .string(name) }
+                var address: [String: JSONValue] = ["type": "PostalAddress"]
+                for (key, value) in addressParts { if let value { address[key] = .string(value) } }
+                if address.count > 1 { place["address"] = .object(address) }
+                places.append(.object(place))
+            }
+            if let url = location.url {
+                places.append(["type": "VirtualLocation", "url": .string(url)])
+            }
+            members["location"] = places.count == 1 ? places[0] : .array(places)
+        }
+        return .object(members)
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicFederation
 import CivicModel
 import CivicNode
 import CivicServer
@@ -187,7 +188,7 @@ struct Follow: AsyncParsableCommand {
 }
 
 struct Post: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Publish as an organisation.", subcommands: [News.self])
+    static let configuration = CommandConfiguration(abstract: "Publish as an organisation.", subcommands: [News.self, Event.self])
 
     struct News: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -203,6 +204,45 @@ struct Post: AsyncParsableCommand {
         func run() async throws {
             try await withNode(try options.load()) { node, _ in
                 print(try await NewsUseCase(node: node).publish(name: org, text: text))
+            }
+        }
+    }
+}
+
+extension Post {
+    struct Event: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish an event (FEP-8a8e) to the organisation's followers and its calendar feed.",
+            discussion: "Times are RFC 3339, e.g. 2026-12-01T18:00:00+01:00. Give a place, an --online-url, or both.")
+
+        @OptionGroup var options: NodeOptions
+        @Option(name: .long, help: "The local organisation's name.") var org: String
+        @Option(name: .long, help: "Title of the event.") var name: String
+        @Option(name: .long, help: "Start, RFC 3339.") var start: String
+        @Option(name: .long, help: "End, RFC 3339.") var end: String?
+        @Option(name: .long, help: "IANA time zone, e.g. Europe/Berlin.") var timezone: String
+        @Option(name: .long, help: "Description (plain text).") var description: String?
+        @Option(name: .long, help: "Name of the venue.") var place: String?
+        @Option(name: .long, help: "Street and number.") var street: String?
+        @Option(name: .customLong("postal-code"), help: "Postal code.") var postalCode: String?
+        @Option(name: .long, help: "City.") var locality: String?
+        @Option(name: .long, help: "ISO 3166-1 alpha-2 country code, e.g. DE.") var country: String?
+        @Option(name: .customLong("online-url"), help: "Where to join online.") var onlineURL: String?
+
+        func run() async throws {
+            guard let startTime = Timestamp.date(start) else { throw ValidationError("--start must be an RFC 3339 date-time") }
+            var endTime: Date?
+            if let end {
+                guard let parsed = Timestamp.date(end) else { throw ValidationError("--end must be an RFC 3339 date-time") }
+                endTime = parsed
+            }
+            let location = EventDraft.Location(
+                name: place, streetAddress: street, postalCode: postalCode, locality: locality, country: country, url: onlineURL)
+            let draft = EventDraft(
+                name: name, description: description, startTime: startTime, endTime: endTime, timezone: timezone,
+                location: location.hasPlace || onlineURL != nil ? location : nil)
+            try await withNode(try options.load()) { node, _ in
+                print(try await EventUseCase(node: node).publish(name: org, draft: draft))
             }
         }
     }

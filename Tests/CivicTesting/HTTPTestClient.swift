@@ -39,5 +39,11 @@ package enum HTTPTestClient {
 package struct UnexpectedStatus: Error, CustomStringConvertible {
     package var status: Int
     package var body: String
+
+    package init(status: Int, body: String) {
+        self.status = status
+        self.body = body
+    }
+
     package var description: String { "HTTP \(status): \(body.prefix(500))" }
 }

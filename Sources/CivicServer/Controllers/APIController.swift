@@ -1,3 +1,4 @@
+import CivicFederation
 import CivicModel
 import CivicNode
 import Foundation
@@ -52,6 +53,22 @@ struct APIController<Context: RequestContext> {
             try await NewsUseCase(node: node).delete(name: try context.parameters.require("name"), objectID: id)
             return Response(status: .noContent)
         }
+        api.post("organizations/:name/events") { request, context in
+            let input = try await request.decode(as: EventRequest.self, context: context)
+            let id = try await EventUseCase(node: node).publish(name: try context.parameters.require("name"), draft: try input.draft())
+            return EditedResponse(status: .created, response: CreatedResponse(id: id))
+        }
+        api.put("organizations/:name/events/:id") { request, context in
+            let input = try await request.decode(as: EventRequest.self, context: context)
+            let id = node.uris.object(try context.parameters.require("id"))
+            try await EventUseCase(node: node).update(name: try context.parameters.require("name"), objectID: id, draft: try input.draft())
+            return Response(status: .noContent)
+        }
+        api.delete("organizations/:name/events/:id") { _, context in
+            let id = node.uris.object(try context.parameters.require("id"))
+            try await EventUseCase(node: node).delete(name: try context.parameters.require("name"), objectID: id)
+            return Response(status: .noContent)
+        }
         api.get("queue") { _, _ in
             try await QueueUseCase(node: node).status()
         }
@@ -90,6 +107,30 @@ struct FollowAnswerRequest: Decodable {
 struct NewsRequest: Decodable {
     /// Plain text; blank lines separate paragraphs.
     var content: String
+}
+
+/// An event as the API takes it; times are RFC 3339 (`2026-12-01T18:00:00+01:00`).
+struct EventRequest: Decodable {
+    var name: String
+    var description: String?
+    var startTime: String
+    var endTime: String?
+    var timezone: String
+    var location: EventDraft.Location?
+
+    func draft() throws -> EventDraft {
+        guard let start = Timestamp.date(startTime) else {
+            throw DomainError.invalid(field: "startTime", reason: "must be an RFC 3339 date-time")
+        }
+        var end: Date?
+        if let endTime {
+            guard let parsed = Timestamp.date(endTime) else {
+                throw DomainError.invalid(field: "endTime", reason: "must be an RFC 3339 date-time")
+            }
+            end = parsed
+        }
+        return EventDraft(name: name, description: description, startTime: start, endTime: end, timezone: timezone, location: location)
+    }
 }
 
 struct CreatedResponse: ResponseEncodable {

@@ -25,6 +25,14 @@ struct ActivityPubController<Context: RequestContext> {
                 return .activityJSON(try await CollectionUseCase(node: node).collection(kind, of: name, page: try page(request)))
             }
         }
+        router.get("actors/:name/events.ics") { _, context -> Response in
+            let name = try context.parameters.require("name")
+            let actor = try await ActorUseCase(node: node).localActor(named: name)
+            let events = try await EventUseCase(node: node).events(of: name)
+            let text = CalendarFeed.render(events: events, calendarName: actor.name ?? name, now: node.clock.now)
+            return Response(
+                status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         router.get("activities/:id", use: activity)
         router.get("objects/:id", use: object)
         router.post("inbox", use: inbox)

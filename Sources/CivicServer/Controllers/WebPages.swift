@@ -19,8 +19,17 @@ enum WebPages {
                 <main><h1>\(HTML.escape(actor.name ?? actor.preferredUsername))</h1>
                 <p>@\(HTML.escape(actor.handle))</p>
                 \(actor.summary.map { "<p>\(HTML.escape($0))</p>" } ?? "")
+                <p>Events calendar: <a href="\(HTML.escape(calendarURL(actor, webcal: true)))">subscribe (webcal)</a>
+                · <a href="\(HTML.escape(calendarURL(actor, webcal: false)))">download (https)</a></p>
                 </main>
                 """)
+    }
+
+    /// The events feed, as `webcal://` (calendar apps subscribe) or the plain http(s) link.
+    static func calendarURL(_ actor: ActorProfile, webcal: Bool) -> String {
+        let url = "\(actor.id)/events.ics"
+        guard webcal, let schemeEnd = url.range(of: "://") else { return url }
+        return "webcal" + url[schemeEnd.lowerBound...]
     }
 
     static func home(node: Node, organizations: [ActorProfile]) -> String {

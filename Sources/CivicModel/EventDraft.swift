@@ -1,0 +1,82 @@
+import Foundation
+
+/// An event as its organiser enters it (FEP-8a8e), validated before anything is published.
+public struct EventDraft: Sendable, Equatable {
+    /// Where an event happens: a place, a link, or both (hybrid).
+    public struct Location: Sendable, Equatable, Codable {
+        public var name: String?
+        public var streetAddress: String?
+        public var postalCode: String?
+        public var locality: String?
+        /// ISO 3166-1 alpha-2 country code.
+        public var country: String?
+        /// Where to join online.
+        public var url: String?
+
+        public init(
+            name: String? = nil, streetAddress: String? = nil, postalCode: String? = nil, locality: String? = nil,
+            country: String? = nil, url: String? = nil
+        ) {
+            self.name = name
+            self.streetAddress = streetAddress
+            self.postalCode = postalCode
+            self.locality = locality
+            self.country = country
+            self.url = url
+        }
+
+        /// True when it names a physical place.
+        public var hasPlace: Bool { [name, streetAddress, postalCode, locality, country].contains { $0 != nil } }
+    }
+
+    public var name: String
+    public var description: String?
+    public var startTime: Date
+    public var endTime: Date?
+    /// IANA time zone of the event, e.g. `Europe/Berlin`.
+    public var timezone: String
+    public var location: Location?
+
+    public init(name: String, description: String?, startTime: Date, endTime: Date?, timezone: String, location: Location?) {
+        self.name = name
+        self.description = description
+        self.startTime = startTime
+        self.endTime = endTime
+        self.timezone = timezone
+        self.location = location
+    }
+
+    /// Refuses what no calendar could show, naming the field.
+    public func validate() throws(DomainError) {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+            throw DomainError.invalid(field: "name", reason: "must be 1–200 characters")
+        }
+        if let description, description.count > 10_000 {
+            throw DomainError.invalid(field: "description", reason: "must be at most 10,000 characters")
+        }
+        if let endTime, endTime <= startTime {
+            throw DomainError.invalid(field: "endTime", reason: "must be after startTime")
+        }
+        guard TimeZone(identifier: timezone) != nil, timezone.contains("/") || timezone == "UTC" else {
+            throw DomainError.invalid(field: "timezone", reason: "must be an IANA time zone such as Europe/Berlin")
+        }
+        guard let location else { return }
+        for (field, value) in [("location.name", location.name), ("location.streetAddress", location.streetAddress),
+                               ("location.postalCode", location.postalCode), ("location.locality", location.locality)] {
+            if let value, value.count > 200 { throw DomainError.invalid(field: field, reason: "must be at most 200 characters") }
+        }
+        if let country = location.country, !(country.count == 2 && country.allSatisfy { $0.isASCII && $0.isUppercase }) {
+            throw DomainError.invalid(field: "location.country", reason: "must be an ISO 3166-1 alpha-2 code such as DE")
+        }
+        if let url = location.url {
+            let lower = url.lowercased()
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.count <= 2048, URL(string: url)?.host != nil else {
+                throw DomainError.invalid(field: "location.url", reason: "must be an http(s) URL")
+            }
+        }
+        guard location.hasPlace || location.url != nil else {
+            throw DomainError.invalid(field: "location", reason: "needs a place, an online URL, or both")
+        }
+    }
+}
