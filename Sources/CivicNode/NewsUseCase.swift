@@ -43,6 +43,15 @@ package struct NewsUseCase: Sendable {
         try await Publication(node: node).delete(name: name, objectID: objectID, type: "Note")
     }
 
+    /// The news of organisation `name` (deleted items excluded), newest first, as stored documents.
+    package func news(of name: String, limit: Int = 50) async throws -> (ActorProfile, [JSONValue]) {
+        let author = try await ActorUseCase(node: node).localActor(named: name)
+        let items = try await node.database.objects(attributedTo: author.id, type: "Note", limit: limit).map {
+            try JSONParser(limits: .stored).parse($0.document)
+        }
+        return (author, items)
+    }
+
     func validated(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DomainError.invalid(field: "content", reason: "must not be empty") }

@@ -3,11 +3,11 @@ import CivicNode
 
 /// Minimal HTML for browsers; every value is escaped.
 enum WebPages {
-    static func page(title: String, body: String) -> String {
+    static func page(title: String, head: String = "", body: String) -> String {
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-        <title>\(HTML.escape(title))</title></head>
+        <title>\(HTML.escape(title))</title>\(head)</head>
         <body>\(body)</body></html>
         """
     }
@@ -15,12 +15,17 @@ enum WebPages {
     static func actor(_ actor: ActorProfile) -> String {
         page(
             title: actor.name ?? actor.preferredUsername,
+            head: """
+                <link rel="alternate" type="application/atom+xml" href="\(HTML.escape(actor.id))/feed.atom">
+                <link rel="alternate" type="application/activity+json" href="\(HTML.escape(actor.id))">
+                """,
             body: """
                 <main><h1>\(HTML.escape(actor.name ?? actor.preferredUsername))</h1>
                 <p>@\(HTML.escape(actor.handle))</p>
                 \(actor.summary.map { "<p>\(HTML.escape($0))</p>" } ?? "")
                 <p>Events calendar: <a href="\(HTML.escape(calendarURL(actor, webcal: true)))">subscribe (webcal)</a>
                 · <a href="\(HTML.escape(calendarURL(actor, webcal: false)))">download (https)</a></p>
+                <p>News: <a href="\(HTML.escape(actor.id))/feed.atom">Atom feed</a></p>
                 </main>
                 """)
     }

@@ -1,0 +1,61 @@
+import CivicFederation
+import CivicModel
+import CivicNode
+import CivicVocabulary
+import Foundation
+
+/// Renders an organisation's news as an Atom feed (RFC 4287) for feed readers.
+enum AtomFeed {
+    static func render(actor: ActorProfile, entries: [JSONValue], now: Date) -> String {
+        let feedURL = "\(actor.id)/feed.atom"
+        let dates = entries.compactMap { ($0["updated"] ?? $0["published"])?.stringValue.flatMap(Timestamp.date) }
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+            <id>\(escape(feedURL))</id>
+            <title>\(escape(actor.name ?? actor.preferredUsername))</title>
+            <updated>\(Timestamp.string(dates.max() ?? now))</updated>
+            <link rel="self" type="application/atom+xml" href="\(escape(feedURL))"/>
+            <link rel="alternate" type="text/html" href="\(escape(actor.id))"/>
+            <author><name>\(escape(actor.name ?? actor.preferredUsername))</name><uri>\(escape(actor.id))</uri></author>
+            <generator version="\(NodeInfo.version)">CivicHub</generator>
+
+            """
+        for entry in entries {
+            guard let id = entry["id"]?.stringValue, let published = entry["published"]?.stringValue else { continue }
+            let html = entry["content"]?.stringValue ?? ""
+            let text = HTMLSanitizer.text(html)
+            let title = entry["name"]?.stringValue ?? String(text.split(separator: "\n").first?.prefix(80) ?? "News")
+            xml += """
+                <entry>
+                <id>\(escape(id))</id>
+                <title>\(escape(title))</title>
+                <published>\(escape(published))</published>
+                <updated>\(escape(entry["updated"]?.stringValue ?? published))</updated>
+                <link rel="alternate" href="\(escape(entry["url"]?.stringValue ?? id))"/>
+                <content type="html">\(escape(html))</content>
+                </entry>
+
+                """
+        }
+        return xml + "</feed>\n"
+    }
+
+    /// XML escaping for text and attribute values; characters XML 1.0 forbids are dropped.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&apos;"
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            default:
+                if scalar.value >= 0x20, scalar.value != 0xFFFE, scalar.value != 0xFFFF { result.unicodeScalars.append(scalar) }
+            }
+        }
+        return result
+    }
+}
