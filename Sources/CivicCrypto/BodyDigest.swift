@@ -3,17 +3,23 @@ import Foundation
 
 /// Body digests: draft-cavage `Digest: SHA-256=<b64>` and RFC 9530 `Content-Digest: sha-256=:<b64>:`.
 package enum BodyDigest {
+    /// The draft-cavage `Digest` value for `body`: `SHA-256=<base64>`.
     package static func digestHeader(for body: Data) -> String {
         "SHA-256=" + Data(SHA256.hash(data: body)).base64EncodedString()
     }
 
+    /// The RFC 9530 `Content-Digest` value for `body`: `sha-256=:<base64>:`.
     package static func contentDigestHeader(for body: Data) -> String {
         "sha-256=:" + Data(SHA256.hash(data: body)).base64EncodedString() + ":"
     }
 
-    /// Checks a `Digest` header (one or more `ALG=base64`, comma-separated) against the body.
-    /// Every supported algorithm listed must match, and at least one must be supported.
+    /// Checks a `Digest` header value (one or more `ALG=base64`, comma-separated, e.g.
+    /// `SHA-256=…,SHA-512=…`) against the body; algorithm names are case-insensitive.
+    ///
+    /// Every supported algorithm listed (SHA-256, SHA-512) must match, others are skipped, and at
+    /// least one must be supported. Throws `digest.mismatch`, `digest.unsupported` or `digest.malformed`.
     package static func verifyDigestHeader(_ value: String, body: Data) throws {
+        guard value.utf8.count <= 4096 else { throw CryptoError("digest.malformed", "Digest is too long") }
         var checked = 0
         for item in value.split(separator: ",") {
             let trimmed = item.trimmingCharacters(in: .whitespaces)
@@ -28,8 +34,10 @@ package enum BodyDigest {
         guard checked > 0 else { throw CryptoError("digest.unsupported", "Digest names no supported algorithm (SHA-256, SHA-512)") }
     }
 
-    /// Checks an RFC 9530 `Content-Digest` dictionary (`sha-256=:b64:`) against the body.
+    /// Checks an RFC 9530 `Content-Digest` structured-field dictionary (`sha-256=:b64:`, `sha-512=:b64:`)
+    /// against the body, with the same rules and codes as `verifyDigestHeader`.
     package static func verifyContentDigestHeader(_ value: String, body: Data) throws {
+        guard value.utf8.count <= 4096 else { throw CryptoError("digest.malformed", "Content-Digest is too long") }
         let dictionary: [(String, StructuredField.Item)]
         do { dictionary = try StructuredField.parseDictionary(value) } catch {
             throw CryptoError("digest.malformed", "Content-Digest is not a structured-field dictionary")

@@ -8,12 +8,14 @@ import Foundation
 /// Any node can check a proof on content it received second-hand, without trusting whoever
 /// forwarded it.
 package enum DataIntegrity {
+    /// The only cryptosuite signed and accepted.
     package static let cryptosuite = "eddsa-jcs-2022"
 
     /// What a verified proof says: who signed, and when.
     package struct Proof: Sendable, Equatable {
         /// The key (`…#ed25519-key`) that made the proof; its actor must own the document.
         package var verificationMethod: String
+        /// The proof's `created` timestamp as written (XML Schema dateTime), if any.
         package var created: String?
     }
 

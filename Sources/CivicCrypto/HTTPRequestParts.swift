@@ -1,17 +1,24 @@
 import Foundation
 
 /// The parts of an HTTP request that signatures cover.
+///
+/// Header names are compared case-insensitively; values are trimmed, and repeated headers are
+/// joined with ", " (as both draft-cavage and RFC 9421 canonicalise them).
 package struct HTTPRequestParts: Sendable {
+    /// The method as received, e.g. `POST`.
     package var method: String
-    /// Request target: path plus `?query`, e.g. `/inbox`.
+    /// Request target: path plus `?query` if any, e.g. `/inbox`.
     package var path: String
-    /// The Host header value (`host[:port]`).
+    /// The Host header value (`host[:port]`), e.g. `example.org` or `127.0.0.1:8080`.
     package var authority: String
     /// `https` or `http`, for `@target-uri` and `@scheme`.
     package var scheme: String
+    /// Header fields in the order received; names in any case.
     package var headers: [(name: String, value: String)]
+    /// The body bytes exactly as received (digests are computed over them).
     package var body: Data
 
+    /// Collects the parts of one request.
     package init(method: String, path: String, authority: String, scheme: String, headers: [(name: String, value: String)], body: Data) {
         self.method = method
         self.path = path
@@ -21,62 +28,15 @@ package struct HTTPRequestParts: Sendable {
         self.body = body
     }
 
-    /// A header's value, matched case-insensitively; repeated headers joined with ", ".
+    /// A header's value, matched case-insensitively, trimmed; repeated headers joined with ", ".
+    ///
+    /// `host` falls back to `authority` when no Host header was listed (HTTP/2 carries it as `:authority`).
     package func header(_ name: String) -> String? {
-        let values = headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map {
-            $0.value.trimmingCharacters(in: .whitespaces)
+        var values: [String] = []
+        for header in headers where header.name.caseInsensitiveCompare(name) == .orderedSame {
+            values.append(header.value.trimmingCharacters(in: .whitespaces))
         }
         if values.isEmpty { return name.lowercased() == "host" ? authority : nil }
         return values.joined(separator: ", ")
     }
-}
-
-/// Signs outgoing requests as Mastodon expects: draft-cavage-12, `rsa-sha256`, covering
-/// `(request-target) host date digest` (no digest on a bodiless GET).
-package struct HTTPSignatureSigner: Sendable {
-    package let keyId: String
-    let key: RSAKeyPair
-
-    package init(keyId: String, key: RSAKeyPair) {
-        self.keyId = keyId
-        self.key = key
-    }
-
-    /// The headers to add: `Host`, `Date`, `Digest` (when there is a body or the method is POST/PUT) and `Signature`.
-    package func sign(_ parts: HTTPRequestParts, date: Date) throws -> [(name: String, value: String)] {
-        var added: [(name: String, value: String)] = [("Host", parts.authority), ("Date", HTTPDate.string(date))]
-        var covered = ["(request-target)", "host", "date"]
-        let method = parts.method.uppercased()
-        if !parts.body.isEmpty || method == "POST" || method == "PUT" {
-            added.append(("Digest", BodyDigest.digestHeader(for: parts.body)))
-            covered.append("digest")
-        }
-        var signed = parts
-        signed.headers = parts.headers.filter { header in !added.contains { $0.name.caseInsensitiveCompare(header.name) == .orderedSame } } + added
-        let base = try DraftCavage.signingString(covered: covered, parts: signed, created: nil, expires: nil)
-        let signature = try key.sign(Data(base.utf8)).base64EncodedString()
-        added.append((
-            "Signature",
-            "keyId=\"\(keyId)\",algorithm=\"rsa-sha256\",headers=\"\(covered.joined(separator: " "))\",signature=\"\(signature)\""
-        ))
-        return added
-    }
-}
-
-/// A signature parsed from a request before any key is fetched. Parsing does no I/O, so a
-/// malformed header never causes a key fetch.
-package struct ParsedSignature: Sendable {
-    package enum Scheme: Sendable { case draftCavage, rfc9421 }
-
-    package var scheme: Scheme
-    package var keyId: String
-    /// Nil for `hs2019` or an RFC 9421 signature without `alg`: the key type decides.
-    package var algorithm: SignatureAlgorithm?
-    package var created: Date?
-    package var expires: Date?
-    /// Lowercased component names, e.g. `(request-target)`, `@method`.
-    package var coveredComponents: [String]
-    /// The exact bytes that were signed.
-    package var signatureBase: Data
-    package var signature: Data
 }

@@ -1,9 +1,15 @@
 import Foundation
 
 /// Inbound HTTP signature checks, each a policy that passes or throws a `CryptoError` with a reason.
+///
+/// Call them in order: `parse` (no I/O), `checkPolicy`, then fetch the key for `keyId` and `verify`.
 package enum HTTPSignatureVerifier {
-    /// Parses an RFC 9421 signature (`Signature-Input` + `Signature`) or a draft-cavage one
-    /// (`Signature`, or `Authorization: Signature …`) and builds its signature base.
+    /// Parses an RFC 9421 signature (`Signature-Input` + `Signature`, first label) or a
+    /// draft-cavage one (`Signature`, or `Authorization: Signature …`) and builds its signature base.
+    ///
+    /// Throws `signature.missing` for an unsigned request, `signature.malformed` for anything
+    /// unreadable, and `signature.algorithmUnsupported` for a named algorithm we do not check
+    /// (decided here so that such a request never causes a key fetch).
     package static func parse(_ parts: HTTPRequestParts) throws -> ParsedSignature {
         if let input = parts.header("signature-input") {
             guard let signature = parts.header("signature") else {
@@ -73,7 +79,8 @@ package enum HTTPSignatureVerifier {
         }
     }
 
-    /// Verifies the signature bytes with `key`.
+    /// Verifies the signature bytes with `key`: throws `signature.invalid` on mismatch, `key.invalid`
+    /// when the key does not fit the algorithm named by the header (`hs2019` or none: the key's own).
     package static func verify(_ signature: ParsedSignature, with key: PublicKeyMaterial) throws {
         try key.verify(signature: signature.signature, over: signature.signatureBase, algorithm: signature.algorithm ?? key.impliedAlgorithm)
     }

@@ -1,6 +1,9 @@
 import Foundation
 
-/// RFC 9421 HTTP Message Signatures: `Signature-Input` and `Signature`, and the signature base.
+/// RFC 9421 HTTP Message Signatures: `Signature-Input` and `Signature`, and the signature base (§2.5).
+///
+/// Only the first label of `Signature-Input` is read. Component identifiers with parameters
+/// (`;sf`, `;key`, `;bs`, `;req`, `;name`) and `@query-param` are refused as malformed.
 enum RFC9421 {
     static func parse(input: String, signature: String, parts: HTTPRequestParts) throws -> ParsedSignature {
         guard input.utf8.count <= 8192, signature.utf8.count <= 8192 else {
@@ -62,10 +65,11 @@ enum RFC9421 {
             signatureBase: Data(lines.joined(separator: "\n").utf8), signature: signatureBytes)
     }
 
+    /// The value of one covered component: a derived `@…` component or a header field.
     static func componentValue(_ name: String, _ parts: HTTPRequestParts) throws -> String {
         let path = parts.path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         switch name {
-        case "@method": return parts.method.uppercased()
+        case "@method": return parts.method  // case-sensitive, not normalised (§2.2.1)
         case "@target-uri": return "\(parts.scheme.lowercased())://\(parts.authority.lowercased())\(parts.path)"
         case "@authority": return parts.authority.lowercased()
         case "@scheme": return parts.scheme.lowercased()

@@ -2,6 +2,9 @@ import Foundation
 
 /// A strict parser for the RFC 8941 structured fields that RFC 9421 and RFC 9530 use:
 /// dictionaries whose members are items or inner lists, with parameters.
+///
+/// Every loop consumes at least one byte or throws, and sizes are capped (64 members, 32
+/// parameters, 8 KiB strings), so hostile input fails fast instead of looping or crashing.
 enum StructuredField {
     enum BareItem: Equatable {
         case integer(Int64)
@@ -66,8 +69,12 @@ enum StructuredField {
                 } else {
                     member = .item(Item(value: .boolean(true), parameters: try parameters()))
                 }
-                if let existing = members.firstIndex(where: { $0.0 == key }) { members.remove(at: existing) }
-                members.append((key, member))
+                // A repeated key overwrites the value in place (RFC 8941 §4.2.2).
+                if let existing = members.firstIndex(where: { $0.0 == key }) {
+                    members[existing].1 = member
+                } else {
+                    members.append((key, member))
+                }
                 guard members.count <= 64 else { throw Failure() }
                 skipSpaces()
                 if index >= bytes.count { break }
@@ -113,8 +120,11 @@ enum StructuredField {
                     index += 1
                     value = try bareItem()
                 }
-                if let existing = parameters.firstIndex(where: { $0.0 == key }) { parameters.remove(at: existing) }
-                parameters.append((key, value))
+                if let existing = parameters.firstIndex(where: { $0.0 == key }) {
+                    parameters[existing].1 = value
+                } else {
+                    parameters.append((key, value))
+                }
                 guard parameters.count <= 32 else { throw Failure() }
             }
             return parameters
@@ -191,22 +201,37 @@ enum StructuredField {
             return data
         }
 
+        /// RFC 8941 §4.2.4: at most 15 integer digits; decimals at most 12 digits, a dot, 1 to 3 digits.
         mutating func number() throws -> BareItem {
-            let start = index
-            if current == UInt8(ascii: "-") { index += 1 }
-            var sawDot = false
-            while let byte = current, (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte == UInt8(ascii: ".") && !sawDot) {
-                if byte == UInt8(ascii: ".") { sawDot = true }
+            var sign: Int64 = 1
+            if current == UInt8(ascii: "-") {
+                sign = -1
                 index += 1
-                guard index - start <= 20 else { throw Failure() }
             }
-            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            var integerDigits = 0
+            var fractionDigits = 0
+            var sawDot = false
+            var text = ""
+            while let byte = current {
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    if sawDot { fractionDigits += 1 } else { integerDigits += 1 }
+                } else if byte == UInt8(ascii: "."), !sawDot {
+                    guard integerDigits <= 12 else { throw Failure() }
+                    sawDot = true
+                } else {
+                    break
+                }
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+                index += 1
+                guard integerDigits <= 15, fractionDigits <= 3 else { throw Failure() }
+            }
+            guard integerDigits > 0 else { throw Failure() }
             if sawDot {
-                guard let value = Double(text) else { throw Failure() }
-                return .decimal(value)
+                guard fractionDigits > 0, let value = Double(text) else { throw Failure() }
+                return .decimal(Double(sign) * value)
             }
             guard let value = Int64(text) else { throw Failure() }
-            return .integer(value)
+            return .integer(sign * value)
         }
     }
 }

@@ -36,14 +36,20 @@ public struct EventDraft: Sendable, Equatable {
     /// IANA time zone of the event, e.g. `Europe/Berlin`.
     public var timezone: String
     public var location: Location?
+    /// Joins beyond this many are rejected; nil for no limit.
+    public var maximumAttendeeCapacity: Int?
 
-    public init(name: String, description: String?, startTime: Date, endTime: Date?, timezone: String, location: Location?) {
+    public init(
+        name: String, description: String?, startTime: Date, endTime: Date?, timezone: String, location: Location?,
+        maximumAttendeeCapacity: Int? = nil
+    ) {
         self.name = name
         self.description = description
         self.startTime = startTime
         self.endTime = endTime
         self.timezone = timezone
         self.location = location
+        self.maximumAttendeeCapacity = maximumAttendeeCapacity
     }
 
     /// Refuses what no calendar could show, naming the field.
@@ -60,6 +66,9 @@ public struct EventDraft: Sendable, Equatable {
         }
         guard TimeZone(identifier: timezone) != nil, timezone.contains("/") || timezone == "UTC" else {
             throw DomainError.invalid(field: "timezone", reason: "must be an IANA time zone such as Europe/Berlin")
+        }
+        if let capacity = maximumAttendeeCapacity, !(1...1_000_000).contains(capacity) {
+            throw DomainError.invalid(field: "maximumAttendeeCapacity", reason: "must be between 1 and 1,000,000")
         }
         guard let location else { return }
         for (field, value) in [("location.name", location.name), ("location.streetAddress", location.streetAddress),

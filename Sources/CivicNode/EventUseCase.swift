@@ -60,6 +60,6 @@ package struct EventUseCase: Sendable {
             id: id, actor: author, followers: followers, name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
             html: draft.description.map(PlainText.html), startTime: Timestamp.string(draft.startTime),
             endTime: draft.endTime.map(Timestamp.string), timezone: draft.timezone, location: location,
-            published: published ?? Timestamp.string(node.clock.now))
+            capacity: draft.maximumAttendeeCapacity, published: published ?? Timestamp.string(node.clock.now))
     }
 }

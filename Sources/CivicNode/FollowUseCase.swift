@@ -15,11 +15,9 @@ package struct FollowUseCase: Sendable {
         self.node = node
     }
 
-    /// Registers the inbox listeners for follow activities.
+    /// Registers the inbox listeners for Follow and Undo (Accept and Reject are routed by `Node`).
     func register(into listeners: inout InboxListeners) {
         listeners.on(.follow) { try await receiveFollow($0) }
-        listeners.on(.accept) { try await receiveAnswer($0, accepted: true) }
-        listeners.on(.reject) { try await receiveAnswer($0, accepted: false) }
         listeners.on(.undo) { try await receiveUndo($0) }
     }
 

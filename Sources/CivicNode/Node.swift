@@ -1,6 +1,7 @@
 import CivicFederation
 import CivicModel
 import CivicStore
+import CivicVocabulary
 import Foundation
 import Logging
 
@@ -38,6 +39,14 @@ package struct Node: Sendable {
         var listeners = InboxListeners()
         FollowUseCase(node: self).register(into: &listeners)
         ContentUseCase(node: self).register(into: &listeners)
+        ParticipationUseCase(node: self).register(into: &listeners)
+        // Accept and Reject answer either a Join or a Follow.
+        for (type, accepted) in [(AS.ActivityType.accept, true), (.reject, false)] {
+            listeners.on(type) { activity in
+                if try await ParticipationUseCase(node: self).receiveAnswer(activity, accepted: accepted) { return }
+                try await FollowUseCase(node: self).receiveAnswer(activity, accepted: accepted)
+            }
+        }
         return InboxWorker(database: database, listeners: listeners, wake: inboxWake, logger: logger)
     }
 

@@ -95,7 +95,7 @@ extension ActivityDocuments {
     /// `VirtualLocation`, or both for a hybrid event.
     public static func event(
         id: String, actor: String, followers: String, name: String, html: String?, startTime: String, endTime: String?,
-        timezone: String, location: EventLocation?, published: String
+        timezone: String, location: EventLocation?, capacity: Int? = nil, published: String
     ) -> JSONValue {
         var members: [String: JSONValue] = [
             "@context": AS.documentContext, "id": .string(id), "type": "Event", "attributedTo": .string(actor),
@@ -104,6 +104,8 @@ extension ActivityDocuments {
         ]
         if let html { members["content"] = .string(html) }
         if let endTime { members["endTime"] = .string(endTime) }
+        if let capacity { members["maximumAttendeeCapacity"] = .number(Double(capacity)) }
+        members["joinMode"] = "free"
         if let location {
             var places: [JSONValue] = []
             let addressParts: [(String, String?)] = [
@@ -124,5 +126,27 @@ extension ActivityDocuments {
             members["location"] = places.count == 1 ? places[0] : .array(places)
         }
         return .object(members)
+    }
+}
+
+extension ActivityDocuments {
+    /// `Join` of an event by `actor`.
+    public static func join(id: String, actor: String, event: String) -> JSONValue {
+        ["@context": AS.documentContext, "id": .string(id), "type": "Join", "actor": .string(actor), "object": .string(event)]
+    }
+
+    /// `Leave` of an event by `actor`.
+    public static func leave(id: String, actor: String, event: String) -> JSONValue {
+        ["@context": AS.documentContext, "id": .string(id), "type": "Leave", "actor": .string(actor), "object": .string(event)]
+    }
+
+    /// `Accept` or `Reject` of a `Join`, embedding it as Mobilizon does.
+    public static func answerJoin(
+        _ type: AS.ActivityType, id: String, actor: String, join joinID: String, participant: String, event: String
+    ) -> JSONValue {
+        [
+            "@context": AS.documentContext, "id": .string(id), "type": .string(type.rawValue), "actor": .string(actor),
+            "object": ["id": .string(joinID), "type": "Join", "actor": .string(participant), "object": .string(event)],
+        ]
     }
 }

@@ -69,6 +69,21 @@ struct APIController<Context: RequestContext> {
             try await EventUseCase(node: node).delete(name: try context.parameters.require("name"), objectID: id)
             return Response(status: .noContent)
         }
+        api.get("organizations/:name/events/:id/attendees") { _, context in
+            let id = node.uris.object(try context.parameters.require("id"))
+            let attendees = try await ParticipationUseCase(node: node).attendees(name: try context.parameters.require("name"), eventID: id)
+            return AttendeesResponse(count: attendees.count, actors: attendees)
+        }
+        api.post("organizations/:name/participations") { request, context in
+            let input = try await request.decode(as: ParticipationRequest.self, context: context)
+            let state = try await ParticipationUseCase(node: node).join(name: try context.parameters.require("name"), eventID: input.event)
+            return EditedResponse(status: .accepted, response: ParticipationResponse(event: input.event, state: state))
+        }
+        api.delete("organizations/:name/participations") { request, context in
+            let input = try await request.decode(as: ParticipationRequest.self, context: context)
+            try await ParticipationUseCase(node: node).leave(name: try context.parameters.require("name"), eventID: input.event)
+            return Response(status: .noContent)
+        }
         api.get("queue") { _, _ in
             try await QueueUseCase(node: node).status()
         }
@@ -117,6 +132,7 @@ struct EventRequest: Decodable {
     var endTime: String?
     var timezone: String
     var location: EventDraft.Location?
+    var maximumAttendeeCapacity: Int?
 
     func draft() throws -> EventDraft {
         guard let start = Timestamp.date(startTime) else {
@@ -129,8 +145,26 @@ struct EventRequest: Decodable {
             }
             end = parsed
         }
-        return EventDraft(name: name, description: description, startTime: start, endTime: end, timezone: timezone, location: location)
+        return EventDraft(
+            name: name, description: description, startTime: start, endTime: end, timezone: timezone, location: location,
+            maximumAttendeeCapacity: maximumAttendeeCapacity)
     }
+}
+
+struct AttendeesResponse: ResponseEncodable {
+    var count: Int
+    var actors: [String]
+}
+
+struct ParticipationRequest: Decodable {
+    /// The event's IRI, on this node or another.
+    var event: String
+}
+
+struct ParticipationResponse: ResponseEncodable {
+    var event: String
+    /// `pending` until a remote organiser answers; `accepted` or `rejected` for local events.
+    var state: String
 }
 
 struct CreatedResponse: ResponseEncodable {

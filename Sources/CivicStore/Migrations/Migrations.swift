@@ -138,5 +138,17 @@ enum Migrations {
             table.column("proofVerificationMethod", .text)
         }
         try db.create(index: "object_on_attributedTo_published", on: "object", columns: ["attributedTo", "published"])
+
+        // Who takes part in which event: joins received for local events, and joins local
+        // actors sent to remote ones. `state` follows the organiser's answer.
+        try db.create(table: "participation") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("eventId", .text).notNull()
+            table.column("actorId", .text).notNull().references("actor", onDelete: .cascade)
+            table.column("activityId", .text).notNull()
+            table.column("state", .text).notNull().check { ["pending", "accepted", "rejected"].contains($0) }
+            table.column("createdAt", .datetime).notNull()
+            table.uniqueKey(["eventId", "actorId"])
+        }
     }
 }

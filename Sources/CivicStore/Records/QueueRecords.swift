@@ -160,3 +160,24 @@ package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableReco
         self.proofVerificationMethod = proofVerificationMethod
     }
 }
+
+/// A row of `participation`: an actor taking part in an event.
+package struct ParticipationRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "participation"
+
+    package var id: Int64?
+    package var eventId: String
+    package var actorId: String
+    /// The `Join` activity's id, which the organiser's Accept or Reject refers to.
+    package var activityId: String
+    package var state: String
+    package var createdAt: Date
+
+    package init(eventId: String, actorId: String, activityId: String, state: String, createdAt: Date) {
+        self.eventId = eventId
+        self.actorId = actorId
+        self.activityId = activityId
+        self.state = state
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,137 @@
+import CivicFederation
+import CivicModel
+import CivicStore
+import CivicVocabulary
+import Foundation
+
+/// Taking part in events: any actor, local or remote, joins an event and leaves it again; the
+/// organiser's node answers with `Accept`, or `Reject` when the event is full.
+package struct ParticipationUseCase: Sendable {
+    let node: Node
+    var outbox: Outbox { Outbox(node: node) }
+
+    package init(node: Node) {
+        self.node = node
+    }
+
+    func register(into listeners: inout InboxListeners) {
+        listeners.on(.join) { try await receiveJoin($0) }
+        listeners.on(.leave) { try await receiveLeave($0) }
+    }
+
+    /// Local organisation `name` joins the event `eventID` (local or on another server).
+    @discardableResult
+    package func join(name: String, eventID: String) async throws -> String {
+        let participant = try await ActorUseCase(node: node).localActor(named: name)
+        let joinID = outbox.newActivityID()
+        let now = node.clock.now
+        if node.uris.isLocal(eventID) {
+            let (_, capacity) = try await localEvent(eventID)
+            return try await node.database.saveParticipation(
+                ParticipationRecord(eventId: eventID, actorId: participant.id, activityId: joinID, state: "accepted", createdAt: now),
+                capacity: capacity)
+        }
+        let organiser = try await remoteOrganiser(of: eventID)
+        let prepared = try await outbox.prepare(
+            ActivityDocuments.join(id: joinID, actor: participant.id, event: eventID), by: participant.id, isPublic: false,
+            to: [organiser.inbox])
+        let state = try await node.database.saveParticipation(
+            ParticipationRecord(eventId: eventID, actorId: participant.id, activityId: joinID, state: "pending", createdAt: now),
+            announcements: ["pending": ([prepared.activity], prepared.deliveries)])
+        node.deliveries.wake.signal()
+        return state
+    }
+
+    /// Local organisation `name` leaves the event `eventID`.
+    package func leave(name: String, eventID: String) async throws {
+        let participant = try await ActorUseCase(node: node).localActor(named: name)
+        guard try await node.database.participation(event: eventID, actor: participant.id) != nil else {
+            throw DomainError.notFound("participation.notFound", "\(name) does not take part in \(eventID)")
+        }
+        guard !node.uris.isLocal(eventID) else {
+            try await node.database.deleteParticipation(event: eventID, actor: participant.id)
+            return
+        }
+        let organiser = try await remoteOrganiser(of: eventID)
+        let prepared = try await outbox.prepare(
+            ActivityDocuments.leave(id: outbox.newActivityID(), actor: participant.id, event: eventID), by: participant.id,
+            isPublic: false, to: [organiser.inbox])
+        try await node.database.deleteParticipation(
+            event: eventID, actor: participant.id, activities: [prepared.activity], deliveries: prepared.deliveries)
+        node.deliveries.wake.signal()
+    }
+
+    /// The accepted participants of one of organisation `name`'s events.
+    package func attendees(name: String, eventID: String) async throws -> [String] {
+        let organiser = try await ActorUseCase(node: node).localActor(named: name)
+        guard let event = try await node.database.object(id: eventID), event.isLocal, event.type == "Event",
+              event.attributedTo == organiser.id
+        else {
+            throw DomainError.notFound("object.notFound", "\(name) has no event \(eventID)")
+        }
+        return try await node.database.attendees(of: eventID)
+    }
+
+    // MARK: Incoming
+
+    func receiveJoin(_ activity: InboxActivity) async throws {
+        guard let eventID = activity.document["object"]?.iri, node.uris.isLocal(eventID),
+              let participant = try await node.database.actor(id: activity.actorID)?.profile
+        else { return }
+        let (organiser, capacity) = try await localEvent(eventID)
+        let now = node.clock.now
+        var answers: AppDatabase.Announcements = [:]
+        for type in [AS.ActivityType.accept, .reject] {
+            let document = ActivityDocuments.answerJoin(
+                type, id: outbox.newActivityID(), actor: organiser.id, join: activity.id, participant: participant.id, event: eventID)
+            let prepared = try await outbox.prepare(document, by: organiser.id, isPublic: false, to: participant.isLocal ? [] : [participant.inbox])
+            answers[type == .accept ? "accepted" : "rejected"] = ([prepared.activity], prepared.deliveries)
+        }
+        try await node.database.saveParticipation(
+            ParticipationRecord(eventId: eventID, actorId: participant.id, activityId: activity.id, state: "accepted", createdAt: now),
+            capacity: capacity, announcements: answers)
+        node.deliveries.wake.signal()
+    }
+
+    func receiveLeave(_ activity: InboxActivity) async throws {
+        guard let object = activity.document["object"] else { return }
+        // Some servers send Leave of the event, others Leave of their Join.
+        let eventID = object.hasType("Join") ? object["object"]?.iri : object.iri
+        guard let eventID, node.uris.isLocal(eventID) else { return }
+        try await node.database.deleteParticipation(event: eventID, actor: activity.actorID)
+    }
+
+    /// Accept or Reject of a Join we sent; true when it was one. Only an actor on the event's
+    /// server may answer.
+    func receiveAnswer(_ activity: InboxActivity, accepted: Bool) async throws -> Bool {
+        guard let joinID = activity.document["object"]?.iri, let participation = try await node.database.participation(activityID: joinID)
+        else { return false }
+        guard IRI.sameOrigin(participation.eventId, activity.actorID) else { return true }
+        try await node.database.answerParticipation(activityID: joinID, accepted: accepted)
+        return true
+    }
+
+    private func localEvent(_ eventID: String) async throws -> (organiser: ActorProfile, capacity: Int?) {
+        guard let event = try await node.database.object(id: eventID), event.isLocal, event.type == "Event",
+              let organiser = try await node.database.actor(id: event.attributedTo)?.profile
+        else {
+            throw DomainError.notFound("object.notFound", "no event \(eventID) on this node")
+        }
+        let document = try JSONParser(limits: .stored).parse(event.document)
+        return (organiser, document["maximumAttendeeCapacity"]?.numberValue.map { Int($0) })
+    }
+
+    private func remoteOrganiser(of eventID: String) async throws -> ActorProfile {
+        do {
+            let event = try await node.resolver.object(id: eventID)
+            guard event.hasType("Event"), let organiser = event["attributedTo"]?.iris.first ?? event["organizer"]?.iri,
+                  IRI.sameOrigin(organiser, eventID)
+            else {
+                throw DomainError.invalid(field: "event", reason: "\(eventID) is not an event with an organiser on its server")
+            }
+            return try await node.resolver.actor(id: organiser)
+        } catch let error as FederationError {
+            throw DomainError.invalid(field: "event", reason: "\(eventID) could not be fetched: \(error.reason)")
+        }
+    }
+}
