@@ -24,9 +24,14 @@ package enum HTTPSignatureVerifier {
         throw CryptoError("signature.missing", "the request is not signed")
     }
 
-    /// Coverage and freshness: the signature must cover the method and target (RFC 9421:
-    /// `@method` and `@target-uri`), the host, a date, and the body digest when there is a body; it must be no older than `maxAge` and no more
-    /// than `maxFuture` ahead; and the digest must match the body.
+    /// Coverage and freshness, and the body digest.
+    ///
+    /// draft-cavage must cover `(request-target)`, `host`, `date` or `(created)`, and `digest` when
+    /// the body is non-empty. RFC 9421 must cover `@method`, `@target-uri` itself (`@authority` with
+    /// `@path` leaves the query unsigned, so it is not enough), and `content-digest` when the body is
+    /// non-empty. The signed time must be at most `maxAge` old and at most `maxFuture` ahead of `now`;
+    /// a past `expires` fails (`signature.expired`). A `Digest` / `Content-Digest` present is checked
+    /// against the body.
     package static func checkPolicy(
         _ signature: ParsedSignature, parts: HTTPRequestParts, now: Date, maxAge: TimeInterval = 12 * 3600,
         maxFuture: TimeInterval = 3600

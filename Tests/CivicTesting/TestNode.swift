@@ -85,10 +85,24 @@ package struct TestNetwork: Sendable {
     }
 
     /// Waits until every node's queues are drained (polling the queues, bounded by `timeout`).
+    ///
+    /// Nodes are checked one after another, so a delivery can finish on a node checked later
+    /// while it lands in the inbox of a node already checked. Quiet therefore means: all nodes
+    /// quiet in two passes in a row, with no queue row added or changed state in between.
     package func waitUntilQuiet(timeout: Duration = .seconds(45)) async throws {
+        var previous: [[String: Int]]?
         try await waitUntil(timeout: timeout, "queues drained") {
-            for node in nodes where !(try await node.isQuiet()) { return false }
-            return true
+            var snapshot: [[String: Int]] = []
+            for node in nodes {
+                guard try await node.isQuiet() else {
+                    previous = nil
+                    return false
+                }
+                snapshot.append(try await node.database.inboxCounts())
+                snapshot.append(try await node.database.deliveryCounts())
+            }
+            defer { previous = snapshot }
+            return snapshot == previous
         }
     }
 

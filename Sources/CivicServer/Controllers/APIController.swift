@@ -1,6 +1,7 @@
 import CivicFederation
 import CivicModel
 import CivicNode
+import CivicVocabulary
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -83,6 +84,9 @@ struct APIController<Context: RequestContext> {
             let input = try await request.decode(as: ParticipationRequest.self, context: context)
             try await ParticipationUseCase(node: node).leave(name: try context.parameters.require("name"), eventID: input.event)
             return Response(status: .noContent)
+        }
+        api.get("openapi.json") { _, _ in
+            Response.json(CanonicalJSON.encode(OpenAPIDocument.document(serverURL: node.uris.base)))
         }
         api.get("queue") { _, _ in
             try await QueueUseCase(node: node).status()

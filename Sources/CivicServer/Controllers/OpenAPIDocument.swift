@@ -1,0 +1,135 @@
+import CivicNode
+import CivicVocabulary
+
+/// The OpenAPI 3.1 description of the admin REST API, served at `/api/v1/openapi.json`.
+/// `OpenAPITests` checks that it lists exactly the routes the router has.
+enum OpenAPIDocument {
+    static func document(serverURL: String) -> JSONValue {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "CivicHub admin API", "version": .string(NodeInfo.version),
+                "description": "Manage a CivicHub node's organisations, their publications and follows. Every request needs `Authorization: Bearer TOKEN` with an admin token (`civichub init` prints the first one).",
+            ],
+            "servers": [["url": .string("\(serverURL)/api/v1")]],
+            "security": [["bearer": []]],
+            "paths": .object(paths),
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+                "schemas": .object(schemas),
+            ],
+        ]
+    }
+
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+
+    static func body(_ schema: String) -> JSONValue {
+        ["required": true, "content": ["application/json": ["schema": ref(schema)]]]
+    }
+
+    static func operation(
+        _ id: String, _ summary: String, parameters: [String] = [], body schema: String? = nil, success: String,
+        returns: String? = nil, errors: [String] = ["401", "404", "422"]
+    ) -> JSONValue {
+        var responses: [String: JSONValue] = [:]
+        var ok: [String: JSONValue] = ["description": "Success"]
+        if let returns { ok["content"] = ["application/json": ["schema": ref(returns)]] }
+        responses[success] = .object(ok)
+        for code in errors {
+            responses[code] = ["description": "Refused", "content": ["application/json": ["schema": ref("Error")]]]
+        }
+        var members: [String: JSONValue] = ["operationId": .string(id), "summary": .string(summary), "responses": .object(responses)]
+        if !parameters.isEmpty {
+            members["parameters"] = .array(parameters.map {
+                ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]]
+            })
+        }
+        if let schema { members["requestBody"] = body(schema) }
+        return .object(members)
+    }
+
+    static var paths: [String: JSONValue] {
+        [
+            "/organizations": [
+                "get": operation("listOrganizations", "List the node's organisations", success: "200", returns: "OrganizationList", errors: ["401"]),
+                "post": operation("createOrganization", "Create an organisation actor with fresh keys", body: "CreateOrganization", success: "201", returns: "Organization", errors: ["400", "401", "409", "422"]),
+            ],
+            "/organizations/{name}/follows": [
+                "post": operation("follow", "Follow a remote actor by handle or IRI", parameters: ["name"], body: "Follow", success: "202", returns: "FollowState", errors: ["400", "401", "404", "422", "503"]),
+            ],
+            "/organizations/{name}/follow-requests": [
+                "get": operation("listFollowRequests", "Pending follow requests", parameters: ["name"], success: "200", returns: "ActorList"),
+            ],
+            "/organizations/{name}/follow-requests/approve": [
+                "post": operation("approveFollowRequest", "Approve a follow request (sends Accept)", parameters: ["name"], body: "ActorReference", success: "204"),
+            ],
+            "/organizations/{name}/follow-requests/decline": [
+                "post": operation("declineFollowRequest", "Decline a follow request (sends Reject)", parameters: ["name"], body: "ActorReference", success: "204"),
+            ],
+            "/organizations/{name}/news": [
+                "post": operation("publishNews", "Publish news (a public Note) to followers", parameters: ["name"], body: "News", success: "201", returns: "Created"),
+            ],
+            "/organizations/{name}/news/{id}": [
+                "patch": operation("editNews", "Replace the text of a news item (sends Update)", parameters: ["name", "id"], body: "News", success: "204", errors: ["401", "404", "410", "422"]),
+                "delete": operation("deleteNews", "Delete a news item (sends Delete, leaves a Tombstone)", parameters: ["name", "id"], success: "204", errors: ["401", "404", "410"]),
+            ],
+            "/organizations/{name}/events": [
+                "post": operation("publishEvent", "Publish an event (FEP-8a8e) to followers", parameters: ["name"], body: "Event", success: "201", returns: "Created"),
+            ],
+            "/organizations/{name}/events/{id}": [
+                "put": operation("replaceEvent", "Replace an event's details (sends Update)", parameters: ["name", "id"], body: "Event", success: "204", errors: ["401", "404", "410", "422"]),
+                "delete": operation("cancelEvent", "Cancel an event (sends Delete, leaves a Tombstone)", parameters: ["name", "id"], success: "204", errors: ["401", "404", "410"]),
+            ],
+            "/organizations/{name}/events/{id}/attendees": [
+                "get": operation("listAttendees", "Accepted participants of an event", parameters: ["name", "id"], success: "200", returns: "Attendees"),
+            ],
+            "/organizations/{name}/participations": [
+                "post": operation("joinEvent", "Join an event on this node or another (sends Join)", parameters: ["name"], body: "EventReference", success: "202", returns: "Participation"),
+                "delete": operation("leaveEvent", "Leave an event (sends Leave)", parameters: ["name"], body: "EventReference", success: "204"),
+            ],
+            "/queue": [
+                "get": operation("queueStatus", "Inbox and delivery counts, unavailable hosts", success: "200", returns: "QueueStatus", errors: ["401"]),
+            ],
+            "/openapi.json": [
+                "get": operation("openAPI", "This document", success: "200", errors: ["401"]),
+            ],
+        ]
+    }
+
+    static func object(_ properties: [String: JSONValue], required: [String]) -> JSONValue {
+        ["type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string))]
+    }
+
+    static let string: JSONValue = ["type": "string"]
+    static let uri: JSONValue = ["type": "string", "format": "uri"]
+    static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+    static let counts: JSONValue = ["type": "object", "additionalProperties": ["type": "integer"]]
+
+    static var schemas: [String: JSONValue] {
+        [
+            "Error": object(["error": string, "message": string], required: ["error", "message"]),
+            "Organization": object(["id": uri, "name": string, "handle": string, "displayName": string, "summary": string], required: ["id", "name", "handle"]),
+            "OrganizationList": ["type": "array", "items": ref("Organization")],
+            "CreateOrganization": object(["name": ["type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$"], "displayName": string, "summary": string], required: ["name"]),
+            "Follow": object(["handle": string], required: ["handle"]),
+            "FollowState": object(["follower": uri, "followee": uri, "state": ["enum": ["pending", "accepted"]]], required: ["follower", "followee", "state"]),
+            "ActorReference": object(["actor": uri], required: ["actor"]),
+            "ActorList": object(["actors": ["type": "array", "items": uri]], required: ["actors"]),
+            "News": object(["content": ["type": "string", "maxLength": .number(Double(NewsUseCase.maxLength))]], required: ["content"]),
+            "Created": object(["id": uri], required: ["id"]),
+            "Location": object([
+                "name": string, "streetAddress": string, "postalCode": string, "locality": string,
+                "country": ["type": "string", "pattern": "^[A-Z]{2}$"], "url": uri,
+            ], required: []),
+            "Event": object([
+                "name": string, "description": string, "startTime": dateTime, "endTime": dateTime,
+                "timezone": ["type": "string", "description": "IANA time zone, e.g. Europe/Berlin"], "location": ref("Location"),
+                "maximumAttendeeCapacity": ["type": "integer", "minimum": 1],
+            ], required: ["name", "startTime", "timezone"]),
+            "EventReference": object(["event": uri], required: ["event"]),
+            "Participation": object(["event": uri, "state": ["enum": ["pending", "accepted", "rejected"]]], required: ["event", "state"]),
+            "Attendees": object(["count": ["type": "integer"], "actors": ["type": "array", "items": uri]], required: ["count", "actors"]),
+            "QueueStatus": object(["inbox": counts, "deliveries": counts, "unavailableHosts": ["type": "array", "items": string]], required: ["inbox", "deliveries", "unavailableHosts"]),
+        ]
+    }
+}

@@ -1,0 +1,57 @@
+import CivicNode
+import CivicServer
+import CivicTesting
+import CivicVocabulary
+import Foundation
+import Testing
+
+@Suite("The OpenAPI document matches the API routes")
+struct OpenAPITests {
+    @Test("Every /api/v1 route is documented, and every documented operation is a route")
+    func inSync() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            let response = try await HTTPTestClient.send(.GET, "\(node.base)/api/v1/openapi.json", headers: [("Authorization", "Bearer \(node.adminToken)")])
+            #expect(response.status == 200)
+            let document = try JSONParser().parse(response.body)
+            #expect(document["openapi"]?.stringValue == "3.1.0")
+
+            var documented = Set<String>()
+            for (path, item) in document["paths"]?.objectValue ?? [:] {
+                for method in (item.objectValue ?? [:]).keys {
+                    documented.insert("\(method.uppercased()) /api/v1\(path)")
+                }
+            }
+            let routes = Set(buildRouter(node: node.node).routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/v1/") })
+            #expect(documented == routes, "undocumented: \(routes.subtracting(documented)); not routes: \(documented.subtracting(routes))")
+
+            // Every referenced schema exists
+            let schemas = Set(document["components"]?["schemas"]?.objectValue?.keys.map { $0 } ?? [])
+            let text = response.text
+            let references = text.components(separatedBy: "#/components/schemas/").dropFirst().map { $0.prefix { $0 != "\"" } }
+            #expect(!references.isEmpty)
+            for reference in references { #expect(schemas.contains(String(reference)), "missing schema \(reference)") }
+        }
+    }
+
+    @Test("The document is valid OpenAPI 3.1 for openapi-spec-validator")
+    func validates() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            let response = try await HTTPTestClient.send(.GET, "\(node.base)/api/v1/openapi.json", headers: [("Authorization", "Bearer \(node.adminToken)")])
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", "import json, sys; from openapi_spec_validator import validate; validate(json.load(sys.stdin)); print('valid')"]
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            input.fileHandleForWriting.write(response.body)
+            try input.fileHandleForWriting.close()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(text)")
+        }
+    }
+}
