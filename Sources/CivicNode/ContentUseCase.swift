@@ -11,7 +11,7 @@ import Logging
 struct ContentUseCase {
     let node: Node
     /// Object types kept; others are acknowledged and dropped until their kinds are supported.
-    static let keptTypes: Set<String> = ["Note", "Event"]
+    static let keptTypes: Set<String> = ["Note", "Event", "Article"]
 
     func register(into listeners: inout InboxListeners) {
         listeners.on(.create) { try await receiveCreate($0) }

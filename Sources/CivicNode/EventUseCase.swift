@@ -45,7 +45,7 @@ package struct EventUseCase: Sendable {
     /// The events of organisation `name` (deleted ones excluded), newest published first, as stored documents.
     package func events(of name: String, limit: Int = 500) async throws -> [JSONValue] {
         let author = try await ActorUseCase(node: node).localActor(named: name)
-        return try await node.database.objects(attributedTo: author.id, type: "Event", limit: limit).map {
+        return try await node.database.objects(attributedTo: author.id, types: ["Event"], limit: limit).map {
             try JSONParser(limits: .stored).parse($0.document)
         }
     }

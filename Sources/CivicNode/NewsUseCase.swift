@@ -43,13 +43,12 @@ package struct NewsUseCase: Sendable {
         try await Publication(node: node).delete(name: name, objectID: objectID, type: "Note")
     }
 
-    /// The news of organisation `name` (deleted items excluded), newest first, as stored documents.
-    package func news(of name: String, limit: Int = 50) async throws -> (ActorProfile, [JSONValue]) {
+    /// What the Atom feed of organisation `name` lists: its news and articles (deleted items
+    /// excluded), newest first, as stored documents.
+    package func feed(of name: String, limit: Int = 50) async throws -> (ActorProfile, [JSONValue]) {
         let author = try await ActorUseCase(node: node).localActor(named: name)
-        let items = try await node.database.objects(attributedTo: author.id, type: "Note", limit: limit).map {
-            try JSONParser(limits: .stored).parse($0.document)
-        }
-        return (author, items)
+        let records = try await node.database.objects(attributedTo: author.id, types: ["Note", "Article"], limit: limit)
+        return (author, try records.map { try JSONParser(limits: .stored).parse($0.document) })
     }
 
     func validated(_ text: String) throws -> String {

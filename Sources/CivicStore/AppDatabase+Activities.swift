@@ -53,10 +53,10 @@ extension AppDatabase {
         try await writer.write { db in try ObjectRecord.deleteOne(db, key: id) }
     }
 
-    /// The live (not deleted) objects of one type by an author, newest first.
-    package func objects(attributedTo author: String, type: String, limit: Int) async throws -> [ObjectRecord] {
+    /// The live (not deleted) objects of the given types by an author, newest first.
+    package func objects(attributedTo author: String, types: [String], limit: Int) async throws -> [ObjectRecord] {
         try await writer.read { db in
-            try ObjectRecord.filter(Column("attributedTo") == author && Column("type") == type)
+            try ObjectRecord.filter(Column("attributedTo") == author && types.contains(Column("type")))
                 .order(Column("published").desc).limit(limit).fetchAll(db)
         }
     }

@@ -150,3 +150,25 @@ extension ActivityDocuments {
         ]
     }
 }
+
+extension ActivityDocuments {
+    /// A public `Article` (report, guide, tool review or funding call) with its `civic:kind`,
+    /// fields of work as `civic:fieldOfWork` IRIs and `Hashtag` tags, the text in `contentMap`
+    /// and `nameMap` under its language, and for funding calls a `civic:funding` block.
+    public static func article(
+        id: String, actor: String, followers: String, kind: String, title: String, summary: String?, html: String, language: String,
+        fields: [FieldOfWork], funding: JSONValue?, published: String
+    ) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "@context": CivicContext.documentContext, "id": .string(id), "type": "Article", "attributedTo": .string(actor),
+            "kind": .string(kind), "name": .string(title), "nameMap": .object([language: .string(title)]), "content": .string(html),
+            "contentMap": .object([language: .string(html)]), "published": .string(published), "url": .string(id),
+            "to": [.string(AS.publicCollection)], "cc": [.string(followers)],
+            "fieldOfWork": .array(fields.map { .string($0.iri) }),
+            "tag": .array(fields.map { ["type": "Hashtag", "name": .string($0.hashtag), "href": .string($0.iri)] }),
+        ]
+        if let summary { members["summary"] = .string(summary) }
+        if let funding { members["funding"] = funding }
+        return .object(members)
+    }
+}

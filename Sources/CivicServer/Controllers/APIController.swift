@@ -85,6 +85,16 @@ struct APIController<Context: RequestContext> {
             try await ParticipationUseCase(node: node).leave(name: try context.parameters.require("name"), eventID: input.event)
             return Response(status: .noContent)
         }
+        api.post("organizations/:name/articles") { request, context in
+            let input = try await request.decode(as: ArticleRequest.self, context: context)
+            let id = try await ArticleUseCase(node: node).publish(name: try context.parameters.require("name"), draft: try input.draft())
+            return EditedResponse(status: .created, response: CreatedResponse(id: id))
+        }
+        api.delete("organizations/:name/articles/:id") { _, context in
+            let id = node.uris.object(try context.parameters.require("id"))
+            try await ArticleUseCase(node: node).delete(name: try context.parameters.require("name"), objectID: id)
+            return Response(status: .noContent)
+        }
         api.get("openapi.json") { _, _ in
             Response.json(CanonicalJSON.encode(OpenAPIDocument.document(serverURL: node.uris.base)))
         }
@@ -152,6 +162,46 @@ struct EventRequest: Decodable {
         return EventDraft(
             name: name, description: description, startTime: start, endTime: end, timezone: timezone, location: location,
             maximumAttendeeCapacity: maximumAttendeeCapacity)
+    }
+}
+
+/// A report, guide, tool review or funding call as the API takes it.
+struct ArticleRequest: Decodable {
+    struct Funding: Decodable {
+        var deadline: String
+        var minAmount: Double?
+        var maxAmount: Double?
+        var currency: String?
+        var eligibility: String?
+        var applicationURL: String
+        var funder: String?
+    }
+
+    var kind: String
+    var title: String
+    var summary: String?
+    var content: String
+    var language: String
+    var fieldsOfWork: [String]?
+    var funding: Funding?
+
+    func draft() throws -> ArticleDraft {
+        guard let kind = ArticleDraft.Kind(rawValue: kind) else {
+            throw DomainError.invalid(
+                field: "kind", reason: "must be one of \(ArticleDraft.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var details: ArticleDraft.Funding?
+        if let funding {
+            guard let deadline = Timestamp.date(funding.deadline) else {
+                throw DomainError.invalid(field: "funding.deadline", reason: "must be an RFC 3339 date-time")
+            }
+            details = ArticleDraft.Funding(
+                deadline: deadline, minAmount: funding.minAmount, maxAmount: funding.maxAmount, currency: funding.currency,
+                eligibility: funding.eligibility, applicationURL: funding.applicationURL, funder: funding.funder)
+        }
+        return ArticleDraft(
+            kind: kind, title: title, summary: summary, content: content, language: language, fieldsOfWork: fieldsOfWork ?? [],
+            funding: details)
     }
 }
 

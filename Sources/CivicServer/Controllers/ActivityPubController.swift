@@ -34,10 +34,13 @@ struct ActivityPubController<Context: RequestContext> {
                 status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("actors/:name/feed.atom") { _, context -> Response in
-            let (actor, news) = try await NewsUseCase(node: node).news(of: try context.parameters.require("name"))
+            let (actor, news) = try await NewsUseCase(node: node).feed(of: try context.parameters.require("name"))
             let xml = AtomFeed.render(actor: actor, entries: news, now: node.clock.now)
             return Response(
                 status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
+        }
+        router.get("ns/civic") { _, _ -> Response in
+            .json(CanonicalJSON.encode(CivicContext.document), contentType: "application/ld+json; charset=utf-8")
         }
         router.get("activities/:id", use: activity)
         router.get("objects/:id", use: object)

@@ -1,3 +1,4 @@
+import CivicModel
 import CivicNode
 import CivicVocabulary
 
@@ -87,6 +88,12 @@ enum OpenAPIDocument {
                 "post": operation("joinEvent", "Join an event on this node or another (sends Join)", parameters: ["name"], body: "EventReference", success: "202", returns: "Participation"),
                 "delete": operation("leaveEvent", "Leave an event (sends Leave)", parameters: ["name"], body: "EventReference", success: "204"),
             ],
+            "/organizations/{name}/articles": [
+                "post": operation("publishArticle", "Publish a report, guide, tool review or funding call", parameters: ["name"], body: "Article", success: "201", returns: "Created"),
+            ],
+            "/organizations/{name}/articles/{id}": [
+                "delete": operation("deleteArticle", "Delete an article (sends Delete, leaves a Tombstone)", parameters: ["name", "id"], success: "204", errors: ["401", "404", "410"]),
+            ],
             "/queue": [
                 "get": operation("queueStatus", "Inbox and delivery counts, unavailable hosts", success: "200", returns: "QueueStatus", errors: ["401"]),
             ],
@@ -127,6 +134,16 @@ enum OpenAPIDocument {
                 "maximumAttendeeCapacity": ["type": "integer", "minimum": 1],
             ], required: ["name", "startTime", "timezone"]),
             "EventReference": object(["event": uri], required: ["event"]),
+            "Funding": object([
+                "deadline": dateTime, "minAmount": ["type": "number", "minimum": 0], "maxAmount": ["type": "number", "minimum": 0],
+                "currency": ["type": "string", "pattern": "^[A-Z]{3}$"], "eligibility": string, "applicationURL": uri, "funder": string,
+            ], required: ["deadline", "applicationURL"]),
+            "Article": object([
+                "kind": ["enum": .array(ArticleDraft.Kind.allCases.map { .string($0.rawValue) })], "title": string, "summary": string,
+                "content": string, "language": ["type": "string", "description": "BCP 47 tag, e.g. en, de, fr-BE"],
+                "fieldsOfWork": ["type": "array", "items": ["enum": .array(FieldOfWork.all.map { .string($0.id) })]],
+                "funding": ref("Funding"),
+            ], required: ["kind", "title", "content", "language"]),
             "Participation": object(["event": uri, "state": ["enum": ["pending", "accepted", "rejected"]]], required: ["event", "state"]),
             "Attendees": object(["count": ["type": "integer"], "actors": ["type": "array", "items": uri]], required: ["count", "actors"]),
             "QueueStatus": object(["inbox": counts, "deliveries": counts, "unavailableHosts": ["type": "array", "items": string]], required: ["inbox", "deliveries", "unavailableHosts"]),

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A report, guide, tool review or funding call as its author enters it, validated before publishing.
+public struct ArticleDraft: Sendable, Equatable {
+    /// What the article is (`civic:kind`).
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case experienceReport, bestPractice, strategyGuide, toolReview, fundingCall
+    }
+
+    /// The `civic:funding` block of a funding call.
+    public struct Funding: Sendable, Equatable, Codable {
+        public var deadline: Date
+        public var minAmount: Double?
+        public var maxAmount: Double?
+        /// ISO 4217 code, e.g. EUR.
+        public var currency: String?
+        public var eligibility: String?
+        public var applicationURL: String
+        public var funder: String?
+
+        public init(
+            deadline: Date, minAmount: Double? = nil, maxAmount: Double? = nil, currency: String? = nil, eligibility: String? = nil,
+            applicationURL: String, funder: String? = nil
+        ) {
+            self.deadline = deadline
+            self.minAmount = minAmount
+            self.maxAmount = maxAmount
+            self.currency = currency
+            self.eligibility = eligibility
+            self.applicationURL = applicationURL
+            self.funder = funder
+        }
+    }
+
+    public var kind: Kind
+    public var title: String
+    public var summary: String?
+    public var content: String
+    /// BCP 47 language tag of title and content, e.g. `en`, `de`, `fr-BE`.
+    public var language: String
+    /// Ids of fields of work from the taxonomy.
+    public var fieldsOfWork: [String]
+    public var funding: Funding?
+
+    public init(
+        kind: Kind, title: String, summary: String?, content: String, language: String, fieldsOfWork: [String], funding: Funding?
+    ) {
+        self.kind = kind
+        self.title = title
+        self.summary = summary
+        self.content = content
+        self.language = language
+        self.fieldsOfWork = fieldsOfWork
+        self.funding = funding
+    }
+
+    /// Refuses what cannot be published, naming the field. `knownFields` are the taxonomy's ids.
+    public func validate(now: Date, knownFields: Set<String>) throws(DomainError) {
+        let trimmedTitle = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmedTitle.isEmpty, trimmedTitle.count <= 300 else {
+            throw DomainError.invalid(field: "title", reason: "must be 1–300 characters")
+        }
+        if let summary, summary.count > 1000 { throw DomainError.invalid(field: "summary", reason: "must be at most 1,000 characters") }
+        let trimmedContent = content.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmedContent.isEmpty, trimmedContent.count <= 50_000 else {
+            throw DomainError.invalid(field: "content", reason: "must be 1–50,000 characters")
+        }
+        guard Self.isKnownLanguageTag(language) else {
+            throw DomainError.invalid(field: "language", reason: "\"\(language.prefix(20))\" is not a known BCP 47 language tag such as en, de or fr-BE")
+        }
+        guard fieldsOfWork.count <= 10 else { throw DomainError.invalid(field: "fieldsOfWork", reason: "at most 10") }
+        for field in fieldsOfWork where !knownFields.contains(field) {
+            throw DomainError.invalid(field: "fieldsOfWork", reason: "\"\(field.prefix(60))\" is not in the taxonomy")
+        }
+        switch (kind, funding) {
+        case (.fundingCall, nil):
+            throw DomainError.invalid(field: "funding", reason: "a funding call needs its funding details")
+        case (.fundingCall, let funding?):
+            try funding.validate(now: now)
+        case (_, .some):
+            throw DomainError.invalid(field: "funding", reason: "only funding calls carry funding details")
+        default:
+            break
+        }
+    }
+
+    /// A language subtag from ISO 639, optionally a script and a region: `en`, `de-CH`, `sr-Latn-RS`.
+    static func isKnownLanguageTag(_ tag: String) -> Bool {
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLowercase }),
+              Locale.LanguageCode.isoLanguageCodes.contains(Locale.LanguageCode(language)), parts.count <= 3
+        else { return false }
+        for subtag in parts.dropFirst() {
+            let script = subtag.count == 4 && subtag.first?.isUppercase == true && subtag.dropFirst().allSatisfy(\.isLowercase)
+            let region = (subtag.count == 2 && subtag.allSatisfy { $0.isASCII && $0.isUppercase }) || (subtag.count == 3 && subtag.allSatisfy(\.isNumber))
+            guard script || region else { return false }
+        }
+        return true
+    }
+}
+
+extension ArticleDraft.Funding {
+    func validate(now: Date) throws(DomainError) {
+        guard deadline > now else { throw DomainError.invalid(field: "funding.deadline", reason: "must be in the future") }
+        if let minAmount, minAmount < 0 { throw DomainError.invalid(field: "funding.minAmount", reason: "must not be negative") }
+        if let maxAmount, maxAmount < 0 { throw DomainError.invalid(field: "funding.maxAmount", reason: "must not be negative") }
+        if let minAmount, let maxAmount, minAmount > maxAmount {
+            throw DomainError.invalid(field: "funding.maxAmount", reason: "must not be below minAmount")
+        }
+        if let currency, !(currency.count == 3 && currency.allSatisfy { $0.isASCII && $0.isUppercase }
+            && Locale.Currency.isoCurrencies.contains(Locale.Currency(currency)))
+        {
+            throw DomainError.invalid(field: "funding.currency", reason: "must be an ISO 4217 code such as EUR")
+        }
+        if let eligibility, eligibility.count > 5000 {
+            throw DomainError.invalid(field: "funding.eligibility", reason: "must be at most 5,000 characters")
+        }
+        if let funder, funder.count > 300 { throw DomainError.invalid(field: "funding.funder", reason: "must be at most 300 characters") }
+        let lower = applicationURL.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), applicationURL.count <= 2048, URL(string: applicationURL)?.host != nil else {
+            throw DomainError.invalid(field: "funding.applicationURL", reason: "must be an http(s) URL")
+        }
+    }
+}
