@@ -7,7 +7,7 @@ import Foundation
 package enum ASMapper {
     /// The JSON-LD context of actor documents: AS2, security (publicKey), data integrity
     /// (proofs), the Mastodon extension terms, and the FEP-521a Multikey terms.
-    static let actorContext: JSONValue = [
+    package static let actorContext: JSONValue = [
         .string(AS.context), .string(AS.securityContext), .string(AS.dataIntegrityContext),
         [
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",

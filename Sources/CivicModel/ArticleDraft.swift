@@ -85,7 +85,7 @@ public struct ArticleDraft: Sendable, Equatable {
     }
 
     /// A language subtag from ISO 639, optionally a script and a region: `en`, `de-CH`, `sr-Latn-RS`.
-    static func isKnownLanguageTag(_ tag: String) -> Bool {
+    public static func isKnownLanguageTag(_ tag: String) -> Bool {
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLowercase }),
               Locale.LanguageCode.isoLanguageCodes.contains(Locale.LanguageCode(language)), parts.count <= 3

@@ -34,6 +34,14 @@ struct ContentUseCase {
     }
 
     func receiveUpdate(_ activity: InboxActivity) async throws {
+        // An actor updating its own profile: keep the new document (its keys must stay on its origin).
+        if let object = activity.document["object"], object.iri == activity.actorID,
+           ActorProfile.Kind.allCases.contains(where: { object.hasType($0.rawValue) })
+        {
+            let profile = try ASMapper.actor(from: object, fetchedFrom: activity.actorID)
+            try await node.database.saveRemoteActor(ActorRecord(profile: profile, document: CanonicalJSON.encode(object), fetchedAt: node.clock.now))
+            return
+        }
         guard let object = activity.document["object"], let objectID = object.iri,
               var record = try record(for: object, author: activity.actorID)
         else { return }

@@ -72,3 +72,18 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// Replaces a local actor's display fields and served document and, in the same transaction,
+    /// stores the Update announcing it with its deliveries.
+    package func updateLocalActor(
+        id: String, name: String?, summary: String?, document: Data, activities: [ActivityRecord], deliveries: [DeliveryRecord]
+    ) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE actor SET name = ?, summary = ?, document = ? WHERE id = ? AND isLocal",
+                arguments: [name, summary, document, id])
+            try Self.insert(activities: activities, deliveries: deliveries, db)
+        }
+    }
+}

@@ -20,6 +20,11 @@ struct APIController<Context: RequestContext> {
             let actor = try await ActorUseCase(node: node).createOrganization(name: input.name, displayName: input.displayName, summary: input.summary)
             return EditedResponse(status: .created, response: OrganizationResponse(actor))
         }
+        api.put("organizations/:name/profile") { request, context in
+            let input = try await request.decode(as: OrganizationProfileDraft.self, context: context)
+            try await ProfileUseCase(node: node).update(name: try context.parameters.require("name"), profile: input)
+            return Response(status: .noContent)
+        }
         api.post("organizations/:name/follows") { request, context in
             let input = try await request.decode(as: FollowRequest.self, context: context)
             let relation = try await FollowUseCase(node: node).follow(from: try context.parameters.require("name"), handle: input.handle)

@@ -55,6 +55,9 @@ enum OpenAPIDocument {
                 "get": operation("listOrganizations", "List the node's organisations", success: "200", returns: "OrganizationList", errors: ["401"]),
                 "post": operation("createOrganization", "Create an organisation actor with fresh keys", body: "CreateOrganization", success: "201", returns: "Organization", errors: ["400", "401", "409", "422"]),
             ],
+            "/organizations/{name}/profile": [
+                "put": operation("updateProfile", "Replace the organisation's profile (sends Update of the actor)", parameters: ["name"], body: "Profile", success: "204"),
+            ],
             "/organizations/{name}/follows": [
                 "post": operation("follow", "Follow a remote actor by handle or IRI", parameters: ["name"], body: "Follow", success: "202", returns: "FollowState", errors: ["400", "401", "404", "422", "503"]),
             ],
@@ -119,6 +122,12 @@ enum OpenAPIDocument {
             "OrganizationList": ["type": "array", "items": ref("Organization")],
             "CreateOrganization": object(["name": ["type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,63}$"], "displayName": string, "summary": string], required: ["name"]),
             "Follow": object(["handle": string], required: ["handle"]),
+            "Profile": object([
+                "displayName": string, "mission": string,
+                "fieldsOfWork": ["type": "array", "items": ["enum": .array(FieldOfWork.all.map { .string($0.id) })]],
+                "country": ["type": "string", "pattern": "^[A-Z]{2}$"], "languages": ["type": "array", "items": string],
+                "website": uri, "contact": string, "donationURL": uri,
+            ], required: ["fieldsOfWork", "languages"]),
             "FollowState": object(["follower": uri, "followee": uri, "state": ["enum": ["pending", "accepted"]]], required: ["follower", "followee", "state"]),
             "ActorReference": object(["actor": uri], required: ["actor"]),
             "ActorList": object(["actors": ["type": "array", "items": uri]], required: ["actors"]),
