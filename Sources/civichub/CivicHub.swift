@@ -188,7 +188,9 @@ struct Follow: AsyncParsableCommand {
 }
 
 struct Post: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Publish as an organisation.", subcommands: [News.self, Event.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Publish as an organisation.",
+        subcommands: [News.self, Event.self, Report.self, Guide.self, Review.self, Funding.self])
 
     struct News: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -217,10 +219,12 @@ extension Post {
 
         @OptionGroup var options: NodeOptions
         @Option(name: .long, help: "The local organisation's name.") var org: String
-        @Option(name: .long, help: "Title of the event.") var name: String
-        @Option(name: .long, help: "Start, RFC 3339.") var start: String
+        @Option(name: .long, help: "An Event-shaped JSON file (name, content, startTime, endTime, timezone, location) instead of the flags.")
+        var file: String?
+        @Option(name: .long, help: "Title of the event.") var name: String?
+        @Option(name: .long, help: "Start, RFC 3339.") var start: String?
         @Option(name: .long, help: "End, RFC 3339.") var end: String?
-        @Option(name: .long, help: "IANA time zone, e.g. Europe/Berlin.") var timezone: String
+        @Option(name: .long, help: "IANA time zone, e.g. Europe/Berlin.") var timezone: String?
         @Option(name: .long, help: "Description (plain text).") var description: String?
         @Option(name: .long, help: "Name of the venue.") var place: String?
         @Option(name: .long, help: "Street and number.") var street: String?
@@ -229,7 +233,9 @@ extension Post {
         @Option(name: .long, help: "ISO 3166-1 alpha-2 country code, e.g. DE.") var country: String?
         @Option(name: .customLong("online-url"), help: "Where to join online.") var onlineURL: String?
 
-        func run() async throws {
+        func draft() throws -> EventDraft {
+            if let file { return try DraftFile.event(try DraftFile.load(file)) }
+            guard let name, let start, let timezone else { throw ValidationError("give --name, --start and --timezone, or --file") }
             guard let startTime = Timestamp.date(start) else { throw ValidationError("--start must be an RFC 3339 date-time") }
             var endTime: Date?
             if let end {
@@ -238,12 +244,92 @@ extension Post {
             }
             let location = EventDraft.Location(
                 name: place, streetAddress: street, postalCode: postalCode, locality: locality, country: country, url: onlineURL)
-            let draft = EventDraft(
+            return EventDraft(
                 name: name, description: description, startTime: startTime, endTime: endTime, timezone: timezone,
                 location: location.hasPlace || onlineURL != nil ? location : nil)
+        }
+
+        func run() async throws {
+            let draft = try draft()
             try await withNode(try options.load()) { node, _ in
                 print(try await EventUseCase(node: node).publish(name: org, draft: draft))
             }
+        }
+    }
+}
+
+/// Options shared by the article kinds.
+struct ArticleOptions: ParsableArguments {
+    @Option(name: .long, help: "The local organisation's name.") var org: String
+    @Option(name: .long, help: "An Article-shaped JSON file (name, summary, content, language, fieldsOfWork, funding) instead of the flags.")
+    var file: String?
+    @Option(name: .long, help: "Title.") var title: String?
+    @Option(name: .long, help: "One-paragraph summary.") var summary: String?
+    @Option(name: .long, help: "The text (plain text; blank lines separate paragraphs).") var content: String?
+    @Option(name: .long, help: "BCP 47 language tag of the text, e.g. en, de, fr-BE.") var language = "en"
+    @Option(name: .customLong("field"), help: "A field of work from Federation/taxonomy (repeatable).") var fields: [String] = []
+
+    func draft(kind: ArticleDraft.Kind, funding: ArticleDraft.Funding? = nil) throws -> ArticleDraft {
+        if let file { return try DraftFile.article(try DraftFile.load(file), kind: kind) }
+        guard let title, let content else { throw ValidationError("give --title and --content, or --file") }
+        return ArticleDraft(
+            kind: kind, title: title, summary: summary, content: content, language: language, fieldsOfWork: fields, funding: funding)
+    }
+
+    func publish(_ draft: ArticleDraft, options: NodeOptions) async throws {
+        try await withNode(try options.load()) { node, _ in
+            print(try await ArticleUseCase(node: node).publish(name: org, draft: draft))
+        }
+    }
+}
+
+extension Post {
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish an experience report.")
+        @OptionGroup var options: NodeOptions
+        @OptionGroup var article: ArticleOptions
+        func run() async throws { try await article.publish(try article.draft(kind: .experienceReport), options: options) }
+    }
+
+    struct Guide: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a best-practice or strategy guide.")
+        @OptionGroup var options: NodeOptions
+        @OptionGroup var article: ArticleOptions
+        @Flag(name: .long, help: "A strategy guide rather than a best-practice guide.") var strategy = false
+        func run() async throws {
+            try await article.publish(try article.draft(kind: strategy ? .strategyGuide : .bestPractice), options: options)
+        }
+    }
+
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a review of a cooperation tool.")
+        @OptionGroup var options: NodeOptions
+        @OptionGroup var article: ArticleOptions
+        func run() async throws { try await article.publish(try article.draft(kind: .toolReview), options: options) }
+    }
+
+    struct Funding: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a funding call.")
+        @OptionGroup var options: NodeOptions
+        @OptionGroup var article: ArticleOptions
+        @Option(name: .long, help: "Application deadline, RFC 3339.") var deadline: String?
+        @Option(name: .customLong("min"), help: "Smallest grant.") var minAmount: Double?
+        @Option(name: .customLong("max"), help: "Largest grant.") var maxAmount: Double?
+        @Option(name: .long, help: "ISO 4217 currency, e.g. EUR.") var currency: String?
+        @Option(name: .long, help: "Who may apply.") var eligibility: String?
+        @Option(name: .customLong("apply-url"), help: "Where to apply.") var applyURL: String?
+        @Option(name: .long, help: "Who funds it.") var funder: String?
+
+        func run() async throws {
+            var funding: ArticleDraft.Funding?
+            if article.file == nil {
+                guard let deadline, let applyURL else { throw ValidationError("give --deadline and --apply-url, or --file") }
+                guard let date = Timestamp.date(deadline) else { throw ValidationError("--deadline must be an RFC 3339 date-time") }
+                funding = ArticleDraft.Funding(
+                    deadline: date, minAmount: minAmount, maxAmount: maxAmount, currency: currency, eligibility: eligibility,
+                    applicationURL: applyURL, funder: funder)
+            }
+            try await article.publish(try article.draft(kind: .fundingCall, funding: funding), options: options)
         }
     }
 }

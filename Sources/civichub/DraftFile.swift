@@ -1,0 +1,91 @@
+import ArgumentParser
+import CivicFederation
+import CivicModel
+import CivicVocabulary
+import Foundation
+
+/// Reads `--file F.json` for `post event` and the article kinds: a JSON object whose fields are
+/// named as in the ActivityStreams document (`name`, `summary`, `content`, `startTime`, `endTime`,
+/// `timezone`, `location`, `fieldsOfWork`, `language`, `funding`).
+enum DraftFile {
+    static func load(_ path: String) throws -> JSONValue {
+        guard path.hasSuffix(".json") else {
+            throw ValidationError("--file: only JSON files (.json) are read")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ValidationError("--file: cannot read \(path)")
+        }
+        do {
+            let value = try JSONParser(limits: .federation).parse(data)
+            guard case .object = value else { throw ValidationError("--file: \(path) must hold a JSON object") }
+            return value
+        } catch let error as VocabularyError {
+            throw ValidationError("--file: \(path): \(error.reason)")
+        }
+    }
+
+    static func string(_ value: JSONValue, _ field: String) throws -> String? {
+        guard let member = value[field], member != .null else { return nil }
+        guard let text = member.stringValue else { throw ValidationError("--file: \(field) must be a string") }
+        return text
+    }
+
+    static func date(_ value: JSONValue, _ field: String) throws -> Date? {
+        guard let text = try string(value, field) else { return nil }
+        guard let date = Timestamp.date(text) else { throw ValidationError("--file: \(field) must be an RFC 3339 date-time") }
+        return date
+    }
+
+    /// An event draft from an Event-shaped document; `location` may be a Place (with a
+    /// PostalAddress), a VirtualLocation, or an array of both.
+    static func event(_ value: JSONValue) throws -> EventDraft {
+        guard let name = try string(value, "name") else { throw ValidationError("--file: name is required") }
+        guard let start = try date(value, "startTime") else { throw ValidationError("--file: startTime is required") }
+        guard let timezone = try string(value, "timezone") else { throw ValidationError("--file: timezone is required") }
+        var location: EventDraft.Location?
+        if let places = value["location"] {
+            var result = EventDraft.Location()
+            for place in places.arrayValue ?? [places] {
+                if place.hasType("VirtualLocation") {
+                    result.url = try string(place, "url")
+                    continue
+                }
+                result.name = try string(place, "name")
+                if let address = place["address"] {
+                    result.streetAddress = try string(address, "streetAddress")
+                    result.postalCode = try string(address, "postalCode")
+                    result.locality = try string(address, "addressLocality")
+                    result.country = try string(address, "addressCountry")
+                }
+            }
+            location = result
+        }
+        let capacity = value["maximumAttendeeCapacity"]?.numberValue.map { Int($0) }
+        return EventDraft(
+            name: name, description: try string(value, "content") ?? string(value, "summary"), startTime: start,
+            endTime: try date(value, "endTime"), timezone: timezone, location: location, maximumAttendeeCapacity: capacity)
+    }
+
+    /// An article draft of `kind` from an Article-shaped document.
+    static func article(_ value: JSONValue, kind: ArticleDraft.Kind) throws -> ArticleDraft {
+        guard let title = try string(value, "name") else { throw ValidationError("--file: name is required") }
+        guard let content = try string(value, "content") else { throw ValidationError("--file: content is required") }
+        let fields = try (value["fieldsOfWork"]?.arrayValue ?? []).map { field -> String in
+            guard let text = field.stringValue else { throw ValidationError("--file: fieldsOfWork must be strings") }
+            return text
+        }
+        var funding: ArticleDraft.Funding?
+        if let block = value["funding"] {
+            guard let deadline = try date(block, "deadline") else { throw ValidationError("--file: funding.deadline is required") }
+            guard let url = try string(block, "applicationURL") else { throw ValidationError("--file: funding.applicationURL is required") }
+            funding = ArticleDraft.Funding(
+                deadline: deadline, minAmount: block["minAmount"]?.numberValue, maxAmount: block["maxAmount"]?.numberValue,
+                currency: try string(block, "currency"), eligibility: try string(block, "eligibility"), applicationURL: url,
+                funder: try string(block, "funder"))
+        }
+        return ArticleDraft(
+            kind: kind, title: title, summary: try string(value, "summary"), content: content,
+            language: try string(value, "language") ?? "en", fieldsOfWork: fields, funding: funding)
+    }
+}
