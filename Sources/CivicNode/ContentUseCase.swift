@@ -28,8 +28,14 @@ struct ContentUseCase {
             document = try await node.resolver.object(id: objectID)
             guard document["attributedTo"]?.iris.first == activity.actorID else { return }
         }
-        guard var record = try record(for: document, author: activity.actorID) else { return }
-        record.proofVerificationMethod = try await verifiedProof(of: document, author: activity.actorID)
+        try await store(document, author: activity.actorID)
+    }
+
+    /// Stores a received object by `author` (already checked to be its owner), sanitised, with
+    /// the key whose proof verified.
+    func store(_ document: JSONValue, author: String) async throws {
+        guard var record = try record(for: document, author: author) else { return }
+        record.proofVerificationMethod = try await verifiedProof(of: document, author: author)
         try await node.database.insertRemoteObject(record)
     }
 

@@ -40,6 +40,7 @@ package struct Node: Sendable {
         FollowUseCase(node: self).register(into: &listeners)
         ContentUseCase(node: self).register(into: &listeners)
         ParticipationUseCase(node: self).register(into: &listeners)
+        AnnounceUseCase(node: self).register(into: &listeners)
         // Accept and Reject answer either a Join or a Follow.
         for (type, accepted) in [(AS.ActivityType.accept, true), (.reject, false)] {
             listeners.on(type) { activity in

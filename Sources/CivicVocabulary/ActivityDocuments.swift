@@ -172,3 +172,13 @@ extension ActivityDocuments {
         return .object(members)
     }
 }
+
+extension ActivityDocuments {
+    /// `Announce` (boost) of an object by `actor`, to the public and the actor's followers.
+    public static func announce(id: String, actor: String, object: String, published: String) -> JSONValue {
+        [
+            "@context": AS.documentContext, "id": .string(id), "type": "Announce", "actor": .string(actor), "object": .string(object),
+            "published": .string(published), "to": [.string(AS.publicCollection)], "cc": [.string("\(actor)/followers")],
+        ]
+    }
+}

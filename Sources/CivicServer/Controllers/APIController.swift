@@ -100,6 +100,11 @@ struct APIController<Context: RequestContext> {
             try await ArticleUseCase(node: node).delete(name: try context.parameters.require("name"), objectID: id)
             return Response(status: .noContent)
         }
+        api.post("organizations/:name/announces") { request, context in
+            let input = try await request.decode(as: AnnounceRequest.self, context: context)
+            let id = try await AnnounceUseCase(node: node).announce(name: try context.parameters.require("name"), objectID: input.object)
+            return EditedResponse(status: .created, response: CreatedResponse(id: id))
+        }
         api.get("openapi.json") { _, _ in
             Response.json(CanonicalJSON.encode(OpenAPIDocument.document(serverURL: node.uris.base)))
         }
@@ -208,6 +213,11 @@ struct ArticleRequest: Decodable {
             kind: kind, title: title, summary: summary, content: content, language: language, fieldsOfWork: fieldsOfWork ?? [],
             funding: details)
     }
+}
+
+struct AnnounceRequest: Decodable {
+    /// The IRI of the public object to share, here or on another server.
+    var object: String
 }
 
 struct AttendeesResponse: ResponseEncodable {

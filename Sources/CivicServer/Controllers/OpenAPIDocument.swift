@@ -97,6 +97,9 @@ enum OpenAPIDocument {
             "/organizations/{name}/articles/{id}": [
                 "delete": operation("deleteArticle", "Delete an article (sends Delete, leaves a Tombstone)", parameters: ["name", "id"], success: "204", errors: ["401", "404", "410"]),
             ],
+            "/organizations/{name}/announces": [
+                "post": operation("announce", "Share a public object with the followers (sends Announce)", parameters: ["name"], body: "ObjectReference", success: "201", returns: "Created"),
+            ],
             "/queue": [
                 "get": operation("queueStatus", "Inbox and delivery counts, unavailable hosts", success: "200", returns: "QueueStatus", errors: ["401"]),
             ],
@@ -143,6 +146,7 @@ enum OpenAPIDocument {
                 "maximumAttendeeCapacity": ["type": "integer", "minimum": 1],
             ], required: ["name", "startTime", "timezone"]),
             "EventReference": object(["event": uri], required: ["event"]),
+            "ObjectReference": object(["object": uri], required: ["object"]),
             "Funding": object([
                 "deadline": dateTime, "minAmount": ["type": "number", "minimum": 0], "maxAmount": ["type": "number", "minimum": 0],
                 "currency": ["type": "string", "pattern": "^[A-Z]{3}$"], "eligibility": string, "applicationURL": uri, "funder": string,
