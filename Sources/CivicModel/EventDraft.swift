@@ -38,6 +38,8 @@ public struct EventDraft: Sendable, Equatable {
     public var location: Location?
     /// Joins beyond this many are rejected; nil for no limit.
     public var maximumAttendeeCapacity: Int?
+    /// Ids from the fields-of-work taxonomy (checked by the use case, which knows the taxonomy).
+    public var fieldsOfWork: [String] = []
 
     public init(
         name: String, description: String?, startTime: Date, endTime: Date?, timezone: String, location: Location?,

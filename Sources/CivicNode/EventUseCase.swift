@@ -15,7 +15,7 @@ package struct EventUseCase: Sendable {
     /// Publishes an event of organisation `name`; returns its id.
     @discardableResult
     package func publish(name: String, draft: EventDraft) async throws -> String {
-        try draft.validate()
+        try validate(draft)
         let author = try await ActorUseCase(node: node).localActor(named: name)
         guard let followers = author.followers else {
             throw DomainError.invalid(field: "org", reason: "\(name) has no followers collection")
@@ -27,7 +27,7 @@ package struct EventUseCase: Sendable {
 
     /// Replaces an event's details; followers get an `Update`.
     package func update(name: String, objectID: String, draft: EventDraft) async throws {
-        try draft.validate()
+        try validate(draft)
         try await Publication(node: node).update(name: name, objectID: objectID, type: "Event") { members in
             guard let author = members["attributedTo"]?.iri, let followers = members["cc"]?.iris.first,
                   case .object(let fresh) = document(id: objectID, author: author, followers: followers, draft: draft,
@@ -50,6 +50,14 @@ package struct EventUseCase: Sendable {
         }
     }
 
+    private func validate(_ draft: EventDraft) throws {
+        try draft.validate()
+        guard draft.fieldsOfWork.count <= 10 else { throw DomainError.invalid(field: "fieldsOfWork", reason: "at most 10") }
+        for field in draft.fieldsOfWork where FieldOfWork.named(field) == nil {
+            throw DomainError.invalid(field: "fieldsOfWork", reason: "\"\(field.prefix(60))\" is not in the taxonomy")
+        }
+    }
+
     private func document(id: String, author: String, followers: String, draft: EventDraft, published: String? = nil) -> JSONValue {
         let location = draft.location.map {
             ActivityDocuments.EventLocation(
@@ -60,6 +68,7 @@ package struct EventUseCase: Sendable {
             id: id, actor: author, followers: followers, name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
             html: draft.description.map(PlainText.html), startTime: Timestamp.string(draft.startTime),
             endTime: draft.endTime.map(Timestamp.string), timezone: draft.timezone, location: location,
-            capacity: draft.maximumAttendeeCapacity, published: published ?? Timestamp.string(node.clock.now))
+            capacity: draft.maximumAttendeeCapacity, fields: draft.fieldsOfWork.compactMap(FieldOfWork.named),
+            published: published ?? Timestamp.string(node.clock.now))
     }
 }

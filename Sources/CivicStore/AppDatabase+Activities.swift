@@ -61,6 +61,14 @@ extension AppDatabase {
         }
     }
 
+    /// The live local objects of the given types, all authors, newest first.
+    package func localObjects(types: [String], limit: Int) async throws -> [ObjectRecord] {
+        try await writer.read { db in
+            try ObjectRecord.filter(Column("isLocal") == true && Column("isPublic") == true && types.contains(Column("type")))
+                .order(Column("published").desc).limit(limit).fetchAll(db)
+        }
+    }
+
     /// The object with this id.
     package func object(id: String) async throws -> ObjectRecord? {
         try await writer.read { db in try ObjectRecord.fetchOne(db, key: id) }

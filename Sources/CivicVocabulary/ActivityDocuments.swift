@@ -95,7 +95,7 @@ extension ActivityDocuments {
     /// `VirtualLocation`, or both for a hybrid event.
     public static func event(
         id: String, actor: String, followers: String, name: String, html: String?, startTime: String, endTime: String?,
-        timezone: String, location: EventLocation?, capacity: Int? = nil, published: String
+        timezone: String, location: EventLocation?, capacity: Int? = nil, fields: [FieldOfWork] = [], published: String
     ) -> JSONValue {
         var members: [String: JSONValue] = [
             "@context": AS.documentContext, "id": .string(id), "type": "Event", "attributedTo": .string(actor),
@@ -106,6 +106,11 @@ extension ActivityDocuments {
         if let endTime { members["endTime"] = .string(endTime) }
         if let capacity { members["maximumAttendeeCapacity"] = .number(Double(capacity)) }
         members["joinMode"] = "free"
+        if !fields.isEmpty {
+            members["@context"] = CivicContext.documentContext
+            members["fieldOfWork"] = .array(fields.map { .string($0.iri) })
+            members["tag"] = .array(fields.map { ["type": "Hashtag", "name": .string($0.hashtag), "href": .string($0.iri)] })
+        }
         if let location {
             var places: [JSONValue] = []
             let addressParts: [(String, String?)] = [

@@ -232,6 +232,8 @@ extension Post {
         @Option(name: .long, help: "City.") var locality: String?
         @Option(name: .long, help: "ISO 3166-1 alpha-2 country code, e.g. DE.") var country: String?
         @Option(name: .customLong("online-url"), help: "Where to join online.") var onlineURL: String?
+        @Option(name: .long, help: "Maximum number of participants.") var capacity: Int?
+        @Option(name: .customLong("field"), help: "A field of work from Federation/taxonomy (repeatable).") var fields: [String] = []
 
         func draft() throws -> EventDraft {
             if let file { return try DraftFile.event(try DraftFile.load(file)) }
@@ -244,9 +246,11 @@ extension Post {
             }
             let location = EventDraft.Location(
                 name: place, streetAddress: street, postalCode: postalCode, locality: locality, country: country, url: onlineURL)
-            return EventDraft(
+            var draft = EventDraft(
                 name: name, description: description, startTime: startTime, endTime: endTime, timezone: timezone,
-                location: location.hasPlace || onlineURL != nil ? location : nil)
+                location: location.hasPlace || onlineURL != nil ? location : nil, maximumAttendeeCapacity: capacity)
+            draft.fieldsOfWork = fields
+            return draft
         }
 
         func run() async throws {

@@ -31,6 +31,13 @@ enum DraftFile {
         return text
     }
 
+    static func strings(_ value: JSONValue, _ field: String) throws -> [String] {
+        try (value[field]?.arrayValue ?? []).map { element in
+            guard let text = element.stringValue else { throw ValidationError("--file: \(field) must be strings") }
+            return text
+        }
+    }
+
     static func date(_ value: JSONValue, _ field: String) throws -> Date? {
         guard let text = try string(value, field) else { return nil }
         guard let date = Timestamp.date(text) else { throw ValidationError("--file: \(field) must be an RFC 3339 date-time") }
@@ -62,19 +69,18 @@ enum DraftFile {
             location = result
         }
         let capacity = value["maximumAttendeeCapacity"]?.numberValue.map { Int($0) }
-        return EventDraft(
+        var draft = EventDraft(
             name: name, description: try string(value, "content") ?? string(value, "summary"), startTime: start,
             endTime: try date(value, "endTime"), timezone: timezone, location: location, maximumAttendeeCapacity: capacity)
+        draft.fieldsOfWork = try strings(value, "fieldsOfWork")
+        return draft
     }
 
     /// An article draft of `kind` from an Article-shaped document.
     static func article(_ value: JSONValue, kind: ArticleDraft.Kind) throws -> ArticleDraft {
         guard let title = try string(value, "name") else { throw ValidationError("--file: name is required") }
         guard let content = try string(value, "content") else { throw ValidationError("--file: content is required") }
-        let fields = try (value["fieldsOfWork"]?.arrayValue ?? []).map { field -> String in
-            guard let text = field.stringValue else { throw ValidationError("--file: fieldsOfWork must be strings") }
-            return text
-        }
+        let fields = try strings(value, "fieldsOfWork")
         var funding: ArticleDraft.Funding?
         if let block = value["funding"] {
             guard let deadline = try date(block, "deadline") else { throw ValidationError("--file: funding.deadline is required") }

@@ -157,6 +157,7 @@ struct EventRequest: Decodable {
     var timezone: String
     var location: EventDraft.Location?
     var maximumAttendeeCapacity: Int?
+    var fieldsOfWork: [String]?
 
     func draft() throws -> EventDraft {
         guard let start = Timestamp.date(startTime) else {
@@ -169,9 +170,11 @@ struct EventRequest: Decodable {
             }
             end = parsed
         }
-        return EventDraft(
+        var draft = EventDraft(
             name: name, description: description, startTime: start, endTime: end, timezone: timezone, location: location,
             maximumAttendeeCapacity: maximumAttendeeCapacity)
+        draft.fieldsOfWork = fieldsOfWork ?? []
+        return draft
     }
 }
 

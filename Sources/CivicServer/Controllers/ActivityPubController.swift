@@ -39,6 +39,24 @@ struct ActivityPubController<Context: RequestContext> {
             return Response(
                 status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
+        for prefix in ["feeds", "feeds/fields/:field"] {
+            router.get("\(prefix)/events.ics") { _, context -> Response in
+                let field = context.parameters.get("field")
+                let events = try await FeedUseCase(node: node).events(field: field)
+                let title = "CivicHub \(node.uris.authority)" + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
+                let text = CalendarFeed.render(events: events, calendarName: title, now: node.clock.now)
+                return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
+            router.get("\(prefix)/news.atom") { request, context -> Response in
+                let field = context.parameters.get("field")
+                let entries = try await FeedUseCase(node: node).publications(field: field)
+                let title = "CivicHub \(node.uris.authority)" + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
+                let xml = AtomFeed.render(
+                    title: title, author: node.uris.authority, feedURL: node.uris.base + request.uri.path, page: node.uris.base,
+                    entries: entries, now: node.clock.now)
+                return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
+            }
+        }
         router.get("ns/civic") { _, _ -> Response in
             .json(CanonicalJSON.encode(CivicContext.document), contentType: "application/ld+json; charset=utf-8")
         }

@@ -144,6 +144,7 @@ enum OpenAPIDocument {
                 "name": string, "description": string, "startTime": dateTime, "endTime": dateTime,
                 "timezone": ["type": "string", "description": "IANA time zone, e.g. Europe/Berlin"], "location": ref("Location"),
                 "maximumAttendeeCapacity": ["type": "integer", "minimum": 1],
+                "fieldsOfWork": ["type": "array", "items": ["enum": .array(FieldOfWork.all.map { .string($0.id) })]],
             ], required: ["name", "startTime", "timezone"]),
             "EventReference": object(["event": uri], required: ["event"]),
             "ObjectReference": object(["object": uri], required: ["object"]),

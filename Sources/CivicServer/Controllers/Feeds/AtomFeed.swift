@@ -7,17 +7,21 @@ import Foundation
 /// Renders an organisation's news as an Atom feed (RFC 4287) for feed readers.
 enum AtomFeed {
     static func render(actor: ActorProfile, entries: [JSONValue], now: Date) -> String {
-        let feedURL = "\(actor.id)/feed.atom"
+        let name = actor.name ?? actor.preferredUsername
+        return render(title: name, author: name, feedURL: "\(actor.id)/feed.atom", page: actor.id, entries: entries, now: now)
+    }
+
+    static func render(title: String, author: String, feedURL: String, page: String, entries: [JSONValue], now: Date) -> String {
         let dates = entries.compactMap { ($0["updated"] ?? $0["published"])?.stringValue.flatMap(Timestamp.date) }
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom">
             <id>\(escape(feedURL))</id>
-            <title>\(escape(actor.name ?? actor.preferredUsername))</title>
+            <title>\(escape(title))</title>
             <updated>\(Timestamp.string(dates.max() ?? now))</updated>
             <link rel="self" type="application/atom+xml" href="\(escape(feedURL))"/>
-            <link rel="alternate" type="text/html" href="\(escape(actor.id))"/>
-            <author><name>\(escape(actor.name ?? actor.preferredUsername))</name><uri>\(escape(actor.id))</uri></author>
+            <link rel="alternate" type="text/html" href="\(escape(page))"/>
+            <author><name>\(escape(author))</name></author>
             <generator version="\(NodeInfo.version)">CivicHub</generator>
 
             """
