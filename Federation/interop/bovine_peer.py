@@ -267,6 +267,8 @@ class Peer:
         self.key_id = f"{self.actor_id}#main-key"
         self.acct = f"acct:bovinepeer@127.0.0.1:{self.port}"
         self.follow_id = f"{self.base}/activities/follow-1"
+        self.join_id = f"{self.base}/activities/join-1"
+        self.join_future = None
         public_pem, private_pem = generate_rsa_public_private_key()
         # bovine's signing client; every GET and POST this peer makes to the node goes through it.
         self.client = SignedHttpClient(session, self.key_id, private_pem)
@@ -519,9 +521,41 @@ class Peer:
                     "headers": {k: request.headers.get(k) for k in ("host", "date", "digest", "content-digest", "content-type")},
                     "follow": parsed_follow.data if parsed_follow is not None else None, "parse_error": parse_error,
                 })
+        if isinstance(activity, dict) and activity.get("type") in ("Accept", "Reject") and self.join_future \
+                and not self.join_future.done():
+            embedded = activity.get("object")
+            object_id = embedded.get("id") if isinstance(embedded, dict) else embedded
+            if object_id == self.join_id:
+                self.join_future.set_result({"activity": activity, "owner": owner})
         if owner is None:
             return web.json_response({"error": "HTTP signature not verified by bovine"}, status=401)
         return web.Response(status=202)
+
+    async def join_and_wait(self, node_actor, event_id, deadline):
+        """Joins an event organised by the node's actor and waits for the answer."""
+        report = self.report
+        loop = asyncio.get_running_loop()
+        self.join_future = loop.create_future()
+        join = {"@context": "https://www.w3.org/ns/activitystreams", "id": self.join_id, "type": "Join",
+                "actor": self.actor_id, "object": event_id}
+        try:
+            response = await self.client.post(node_actor.data["inbox"], json.dumps(join))
+            async with response:
+                text = await response.text()
+            report.check("join.sent", response.status in (200, 201, 202), f"{response.status} {text[:200]}")
+            if response.status not in (200, 201, 202):
+                return
+        except Exception as error:
+            report.check("join.sent", False, describe(error))
+            return
+        try:
+            result = await asyncio.wait_for(self.join_future, max(0.1, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            report.check("join.accepted", False, f"no answer to {self.join_id} within --timeout {self.args.timeout} s")
+            return
+        activity = result["activity"]
+        report.check("join.accepted", activity.get("type") == "Accept", {"type": activity.get("type"), "id": activity.get("id")})
+        report.check("join.signatureVerifiedByBovine", result["owner"] == node_actor.id, {"owner": result["owner"]})
 
     async def follow_and_wait(self, node_actor, deadline):
         report = self.report
@@ -586,6 +620,8 @@ async def run(args, report):
                 report.check("follow.sent", False, "the node's actor could not be fetched and parsed")
                 return
             await peer.follow_and_wait(node_actor, deadline)
+            if args.join:
+                await peer.join_and_wait(node_actor, args.join, deadline)
         except asyncio.TimeoutError:
             report.check("peer.timeout", False, f"checks did not finish within --timeout {args.timeout} s")
         finally:
@@ -600,6 +636,7 @@ def main():
     parser.add_argument("--listen-port", type=int, default=0, help="port for this peer's actor and inbox on 127.0.0.1")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole run (default 60)")
     parser.add_argument("--check-only", action="store_true", help="only validate the node's documents; send no Follow")
+    parser.add_argument("--join", metavar="EVENT_URL", help="after the Follow, join this event organised by --handle")
     args = parser.parse_args()
     if not args.handle.startswith("acct:"):
         args.handle = "acct:" + args.handle.lstrip("@")

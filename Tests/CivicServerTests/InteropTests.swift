@@ -36,20 +36,22 @@ struct InteropTests {
         return (process.terminationStatus, checks, text)
     }
 
-    @Test("bovine validates WebFinger, actor and NodeInfo, sends a signed Follow, and verifies our signed Accept")
+    @Test("bovine validates WebFinger, actor and NodeInfo, follows and joins an event, and verifies our signed Accepts")
     func bovineFollows() async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
             let alpha = try await node.organization("alpha")
+            let event = try await EventUseCase(node: node.node).publish(name: "alpha", draft: EventTests.hybrid())
             let peerPort = try freePort()
             let (status, checks, output) = try await Self.runPeer([
                 "--node", node.base, "--handle", node.handle("alpha"), "--listen-port", String(peerPort), "--timeout", "30",
+                "--join", event,
             ])
             #expect(status == 0, "\(output)")
             for name in [
                 "webfinger.organization", "actor.keys", "actor.webfingerRoundTrip", "instance.application", "instance.fep-d556",
                 "nodeinfo.fep-2677", "nodeinfo.2.0", "nodeinfo.2.1", "follow.sent", "accept.received", "accept.signatureVerifiedByBovine",
-                "accept.parsedByBovine",
+                "accept.parsedByBovine", "join.sent", "join.accepted", "join.signatureVerifiedByBovine",
             ] {
                 #expect(checks[name] == true, "\(name): \(output)")
             }
@@ -57,6 +59,7 @@ struct InteropTests {
             let follower = "http://127.0.0.1:\(peerPort)/actor"
             #expect(try await node.database.follow(follower: follower, followee: alpha.id)?.state == "accepted")
             #expect(try await node.database.actor(id: follower)?.publicKeyPem != nil)
+            #expect(try await ParticipationUseCase(node: node.node).attendees(name: "alpha", eventID: event) == [follower])
         }
     }
 }
