@@ -40,6 +40,13 @@ public struct EventDraft: Sendable, Equatable {
     public var maximumAttendeeCapacity: Int?
     /// Ids from the fields-of-work taxonomy (checked by the use case, which knows the taxonomy).
     public var fieldsOfWork: [String] = []
+    /// Who may take part: anyone (`free`), or those the organiser approves (`restricted`).
+    public var joinMode: JoinMode = .free
+
+    /// How joins are answered (Mobilizon's `joinMode`).
+    public enum JoinMode: String, Sendable, Codable {
+        case free, restricted
+    }
 
     public init(
         name: String, description: String?, startTime: Date, endTime: Date?, timezone: String, location: Location?,

@@ -5,7 +5,8 @@ import CivicVocabulary
 import Foundation
 
 /// Taking part in events: any actor, local or remote, joins an event and leaves it again; the
-/// organiser's node answers with `Accept`, or `Reject` when the event is full.
+/// organiser's node answers with `Accept`, or `Reject` when the event is full — at once for a
+/// `free` event, after the organiser decides for a `restricted` one.
 package struct ParticipationUseCase: Sendable {
     let node: Node
     var outbox: Outbox { Outbox(node: node) }
@@ -26,10 +27,12 @@ package struct ParticipationUseCase: Sendable {
         let joinID = outbox.newActivityID()
         let now = node.clock.now
         if node.uris.isLocal(eventID) {
-            let (_, capacity) = try await localEvent(eventID)
+            let event = try await localEvent(eventID)
             return try await node.database.saveParticipation(
-                ParticipationRecord(eventId: eventID, actorId: participant.id, activityId: joinID, state: "accepted", createdAt: now),
-                capacity: capacity)
+                ParticipationRecord(
+                    eventId: eventID, actorId: participant.id, activityId: joinID, state: event.restricted ? "pending" : "accepted",
+                    createdAt: now),
+                capacity: event.capacity)
         }
         let organiser = try await remoteOrganiser(of: eventID)
         let prepared = try await outbox.prepare(
@@ -78,17 +81,48 @@ package struct ParticipationUseCase: Sendable {
         guard let eventID = activity.document["object"]?.iri, node.uris.isLocal(eventID),
               let participant = try await node.database.actor(id: activity.actorID)?.profile
         else { return }
-        let (organiser, capacity) = try await localEvent(eventID)
+        let event = try await localEvent(eventID)
         let now = node.clock.now
+        guard !event.restricted else {
+            // The organiser decides; approve or decline sends the answer.
+            try await node.database.saveParticipation(
+                ParticipationRecord(eventId: eventID, actorId: participant.id, activityId: activity.id, state: "pending", createdAt: now))
+            return
+        }
+        try await answer(joinID: activity.id, participant: participant, eventID: eventID, organiser: event.organiser, capacity: event.capacity)
+    }
+
+    /// The organiser of a restricted event approves (`Accept`, unless it is full) or declines
+    /// (`Reject`) a pending join.
+    package func decide(name: String, eventID: String, participantID: String, approve: Bool) async throws {
+        let organiser = try await ActorUseCase(node: node).localActor(named: name)
+        let event = try await localEvent(eventID)
+        guard event.organiser.id == organiser.id,
+              let pending = try await node.database.participation(event: eventID, actor: participantID), pending.state == "pending",
+              let participant = try await node.database.actor(id: participantID)?.profile
+        else {
+            throw DomainError.notFound("participation.notFound", "no pending join of \(participantID) for this event")
+        }
+        try await answer(
+            joinID: pending.activityId, participant: participant, eventID: eventID, organiser: organiser, capacity: event.capacity,
+            decline: !approve)
+    }
+
+    /// Stores the outcome of a join and sends it: Accept, or Reject when declined or full.
+    private func answer(
+        joinID: String, participant: ActorProfile, eventID: String, organiser: ActorProfile, capacity: Int?, decline: Bool = false
+    ) async throws {
         var answers: AppDatabase.Announcements = [:]
         for type in [AS.ActivityType.accept, .reject] {
             let document = ActivityDocuments.answerJoin(
-                type, id: outbox.newActivityID(), actor: organiser.id, join: activity.id, participant: participant.id, event: eventID)
+                type, id: outbox.newActivityID(), actor: organiser.id, join: joinID, participant: participant.id, event: eventID)
             let prepared = try await outbox.prepare(document, by: organiser.id, isPublic: false, to: participant.isLocal ? [] : [participant.inbox])
             answers[type == .accept ? "accepted" : "rejected"] = ([prepared.activity], prepared.deliveries)
         }
         try await node.database.saveParticipation(
-            ParticipationRecord(eventId: eventID, actorId: participant.id, activityId: activity.id, state: "accepted", createdAt: now),
+            ParticipationRecord(
+                eventId: eventID, actorId: participant.id, activityId: joinID, state: decline ? "rejected" : "accepted",
+                createdAt: node.clock.now),
             capacity: capacity, announcements: answers)
         node.deliveries.wake.signal()
     }
@@ -111,14 +145,17 @@ package struct ParticipationUseCase: Sendable {
         return true
     }
 
-    private func localEvent(_ eventID: String) async throws -> (organiser: ActorProfile, capacity: Int?) {
+    private func localEvent(_ eventID: String) async throws -> (organiser: ActorProfile, capacity: Int?, restricted: Bool) {
         guard let event = try await node.database.object(id: eventID), event.isLocal, event.type == "Event",
               let organiser = try await node.database.actor(id: event.attributedTo)?.profile
         else {
             throw DomainError.notFound("object.notFound", "no event \(eventID) on this node")
         }
         let document = try JSONParser(limits: .stored).parse(event.document)
-        return (organiser, document["maximumAttendeeCapacity"]?.numberValue.map { Int($0) })
+        return (
+            organiser, document["maximumAttendeeCapacity"]?.numberValue.map { Int($0) },
+            document["joinMode"]?.stringValue == EventDraft.JoinMode.restricted.rawValue
+        )
     }
 
     private func remoteOrganiser(of eventID: String) async throws -> ActorProfile {

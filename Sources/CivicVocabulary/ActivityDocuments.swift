@@ -95,7 +95,8 @@ extension ActivityDocuments {
     /// `VirtualLocation`, or both for a hybrid event.
     public static func event(
         id: String, actor: String, followers: String, name: String, html: String?, startTime: String, endTime: String?,
-        timezone: String, location: EventLocation?, capacity: Int? = nil, fields: [FieldOfWork] = [], published: String
+        timezone: String, location: EventLocation?, capacity: Int? = nil, joinMode: String = "free", fields: [FieldOfWork] = [],
+        published: String
     ) -> JSONValue {
         var members: [String: JSONValue] = [
             "@context": AS.documentContext, "id": .string(id), "type": "Event", "attributedTo": .string(actor),
@@ -105,7 +106,7 @@ extension ActivityDocuments {
         if let html { members["content"] = .string(html) }
         if let endTime { members["endTime"] = .string(endTime) }
         if let capacity { members["maximumAttendeeCapacity"] = .number(Double(capacity)) }
-        members["joinMode"] = "free"
+        members["joinMode"] = .string(joinMode)
         if !fields.isEmpty {
             members["@context"] = CivicContext.documentContext
             members["fieldOfWork"] = .array(fields.map { .string($0.iri) })

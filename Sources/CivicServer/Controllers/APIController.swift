@@ -80,6 +80,15 @@ struct APIController<Context: RequestContext> {
             let attendees = try await ParticipationUseCase(node: node).attendees(name: try context.parameters.require("name"), eventID: id)
             return AttendeesResponse(count: attendees.count, actors: attendees)
         }
+        for (action, approve) in [("approve", true), ("decline", false)] {
+            api.post("organizations/:name/events/:id/participants/\(action)") { request, context in
+                let input = try await request.decode(as: FollowAnswerRequest.self, context: context)
+                let id = node.uris.object(try context.parameters.require("id"))
+                try await ParticipationUseCase(node: node).decide(
+                    name: try context.parameters.require("name"), eventID: id, participantID: input.actor, approve: approve)
+                return Response(status: .noContent)
+            }
+        }
         api.post("organizations/:name/participations") { request, context in
             let input = try await request.decode(as: ParticipationRequest.self, context: context)
             let state = try await ParticipationUseCase(node: node).join(name: try context.parameters.require("name"), eventID: input.event)
@@ -158,6 +167,7 @@ struct EventRequest: Decodable {
     var location: EventDraft.Location?
     var maximumAttendeeCapacity: Int?
     var fieldsOfWork: [String]?
+    var joinMode: EventDraft.JoinMode?
 
     func draft() throws -> EventDraft {
         guard let start = Timestamp.date(startTime) else {
@@ -174,6 +184,7 @@ struct EventRequest: Decodable {
             name: name, description: description, startTime: start, endTime: end, timezone: timezone, location: location,
             maximumAttendeeCapacity: maximumAttendeeCapacity)
         draft.fieldsOfWork = fieldsOfWork ?? []
+        draft.joinMode = joinMode ?? .free
         return draft
     }
 }

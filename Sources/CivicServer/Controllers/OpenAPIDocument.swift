@@ -87,6 +87,12 @@ enum OpenAPIDocument {
             "/organizations/{name}/events/{id}/attendees": [
                 "get": operation("listAttendees", "Accepted participants of an event", parameters: ["name", "id"], success: "200", returns: "Attendees"),
             ],
+            "/organizations/{name}/events/{id}/participants/approve": [
+                "post": operation("approveParticipant", "Approve a pending join of a restricted event (sends Accept, or Reject when full)", parameters: ["name", "id"], body: "ActorReference", success: "204"),
+            ],
+            "/organizations/{name}/events/{id}/participants/decline": [
+                "post": operation("declineParticipant", "Decline a pending join (sends Reject)", parameters: ["name", "id"], body: "ActorReference", success: "204"),
+            ],
             "/organizations/{name}/participations": [
                 "post": operation("joinEvent", "Join an event on this node or another (sends Join)", parameters: ["name"], body: "EventReference", success: "202", returns: "Participation"),
                 "delete": operation("leaveEvent", "Leave an event (sends Leave)", parameters: ["name"], body: "EventReference", success: "204"),
@@ -145,6 +151,7 @@ enum OpenAPIDocument {
                 "timezone": ["type": "string", "description": "IANA time zone, e.g. Europe/Berlin"], "location": ref("Location"),
                 "maximumAttendeeCapacity": ["type": "integer", "minimum": 1],
                 "fieldsOfWork": ["type": "array", "items": ["enum": .array(FieldOfWork.all.map { .string($0.id) })]],
+                "joinMode": ["enum": ["free", "restricted"]],
             ], required: ["name", "startTime", "timezone"]),
             "EventReference": object(["event": uri], required: ["event"]),
             "ObjectReference": object(["object": uri], required: ["object"]),
