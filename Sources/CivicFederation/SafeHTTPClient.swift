@@ -155,9 +155,8 @@ extension SafeHTTPClient.Response {
 
     /// True when the Content-Type names an ActivityPub document.
     package var isActivityPubContentType: Bool {
+        // JSON-LD is accepted with or without the ActivityStreams profile, as servers send both.
         guard let type = contentType?.lowercased() else { return false }
-        return type.hasPrefix("application/activity+json")
-            || (type.hasPrefix("application/ld+json") && type.contains("activitystreams"))
-            || type.hasPrefix("application/ld+json")
+        return type.hasPrefix("application/activity+json") || type.hasPrefix("application/ld+json")
     }
 }

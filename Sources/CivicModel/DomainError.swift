@@ -18,7 +18,6 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public static func notFound(_ code: String, _ message: String) -> DomainError { .init(.notFound, code: code, message: message) }
-    public static func forbidden(_ code: String, _ message: String) -> DomainError { .init(.forbidden, code: code, message: message) }
     public static func conflict(_ code: String, _ message: String) -> DomainError { .init(.conflict, code: code, message: message) }
     public static func unauthorized(_ code: String, _ message: String) -> DomainError { .init(.unauthorized, code: code, message: message) }
     /// Input refused, naming the field.

@@ -51,15 +51,6 @@ extension AppDatabase {
         }
     }
 
-    /// A remote actor by handle parts.
-    package func remoteActor(username: String, host: String) async throws -> ActorRecord? {
-        try await writer.read { db in
-            try ActorRecord.filter(
-                Column("isLocal") == false && Column("host") == host && Column("preferredUsername") == username
-            ).fetchOne(db)
-        }
-    }
-
     /// The private keys of a local actor.
     package func localKey(actorID: String) async throws -> LocalKeyRecord? {
         try await writer.read { db in try LocalKeyRecord.fetchOne(db, key: actorID) }

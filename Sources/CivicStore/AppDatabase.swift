@@ -35,9 +35,6 @@ package final class AppDatabase: Sendable {
         }
         try Migrations.migrator.migrate(writer)
     }
-
-    /// The database file path.
-    package var path: String { writer.path }
 }
 
 /// A SQLite conflict mapped to meaning.

@@ -45,21 +45,13 @@ enum AtomFeed {
         return xml + "</feed>\n"
     }
 
-    /// XML escaping for text and attribute values; characters XML 1.0 forbids are dropped.
+    /// XML escaping for text and attribute values: characters XML 1.0 forbids are dropped, the
+    /// rest escaped as for HTML.
     static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value >= 0x20, scalar.value != 0xFFFE, scalar.value != 0xFFFF { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
+        var allowed = String.UnicodeScalarView()
+        allowed.append(contentsOf: text.unicodeScalars.filter { scalar in
+            scalar == "\t" || scalar == "\n" || scalar == "\r" || (scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF)
+        })
+        return PlainText.escape(String(allowed))
     }
 }
