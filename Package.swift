@@ -94,7 +94,10 @@ let package = Package(
             path: "Tests/CivicTesting"
         ),
         .testTarget(name: "CivicVocabularyTests", dependencies: ["CivicVocabulary"]),
-        .testTarget(name: "CivicCryptoTests", dependencies: ["CivicCrypto", "CivicVocabulary"]),
+        .testTarget(
+            name: "CivicCryptoTests",
+            dependencies: ["CivicCrypto", "CivicVocabulary", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "CivicStoreTests",
             dependencies: ["CivicStore", "CivicModel", .product(name: "GRDB", package: "GRDB.swift")]

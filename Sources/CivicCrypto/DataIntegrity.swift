@@ -65,9 +65,18 @@ package enum DataIntegrity {
         let signature = Data(try Multibase.base58Decode(String(encoded.dropFirst())))
         options["proofValue"] = nil
         members["proof"] = nil
-        // Fediverse implementations (FEP-8b32's test vector, bovine, Mitra) hash the proof
-        // options as they are; W3C vc-di-eddsa adds the document's @context to them. Accept both.
-        for withContext in [false, true] {
+        // W3C vc-di-eddsa writes the document's @context into the proof, which must then
+        // begin the document's own @context. Fediverse implementations (FEP-8b32's test vector,
+        // bovine, Mitra) leave it out and hash the options as they are; some hash them with the
+        // document's @context added. Accept those two forms when the proof names no @context.
+        if let proofContext = options["@context"] {
+            let expected = proofContext.arrayValue ?? [proofContext]
+            let actual = members["@context"].map { $0.arrayValue ?? [$0] } ?? []
+            guard actual.starts(with: expected) else {
+                throw CryptoError("proof.context", "the proof's @context does not match the document's")
+            }
+        }
+        for withContext in options["@context"] == nil ? [false, true] : [false] {
             let data = hashData(unsecured: members, options: options, includingContext: withContext)
             do {
                 try key.verify(signature: signature, over: data, algorithm: .ed25519)
