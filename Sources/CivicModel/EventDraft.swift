@@ -40,13 +40,39 @@ public struct EventDraft: Sendable, Equatable {
     public var maximumAttendeeCapacity: Int?
     /// Ids from the fields-of-work taxonomy (checked by the use case, which knows the taxonomy).
     public var fieldsOfWork: [String] = []
-    /// Who may take part: anyone (`free`), or those the organiser approves (`restricted`).
+    /// Who may take part: anyone (`free`), those the organiser approves (`restricted`), or
+    /// whoever registers at `externalParticipationUrl` (`external`).
     public var joinMode: JoinMode = .free
+    /// Where to register when joins are not taken here (an http(s) or mailto URL).
+    public var externalParticipationUrl: String?
+    /// Whether it takes place as planned (FEP-8a8e `eventStatus`).
+    public var status: Status = .scheduled
+    /// FEP-8a8e event categories, e.g. `WORKSHOPS_SKILL_SHARING`.
+    public var categories: [String] = []
 
-    /// How joins are answered (Mobilizon's `joinMode`).
+    /// How joins are answered (Mobilizon's and FEP-8a8e's `joinMode`).
     public enum JoinMode: String, Sendable, Codable {
-        case free, restricted
+        case free, restricted, external
     }
+
+    /// FEP-8a8e `eventStatus` values.
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case scheduled = "EventScheduled"
+        case tentative = "EventTentative"
+        case cancelled = "EventCancelled"
+        case postponed = "EventPostponed"
+        case rescheduled = "EventRescheduled"
+        case movedOnline = "EventMovedOnline"
+    }
+
+    /// FEP-8a8e's recommended set of event categories.
+    public static let knownCategories: Set<String> = [
+        "ARTS", "AUTO_BOAT_AIR", "BOOK_CLUBS", "BUSINESS", "CAUSES", "CLIMATE_ENVIRONMENT", "COMMUNITY", "COMEDY", "CRAFTS",
+        "CREATIVE_JAM", "DIY_MAKER_SPACES", "FAMILY_EDUCATION", "FASHION_BEAUTY", "FESTIVALS", "FILM_MEDIA", "FOOD_DRINK", "GAMES",
+        "INCLUSIVE_SPACES", "LANGUAGE_CULTURE", "LEARNING", "LGBTQ", "MEETING", "MEDITATION_WELLBEING", "MOVEMENTS_POLITICS", "MUSIC",
+        "NETWORKING", "OUTDOORS_ADVENTURE", "PARTY", "PERFORMING_VISUAL_ARTS", "PETS", "PHOTOGRAPHY", "SCIENCE_TECH",
+        "SPIRITUALITY_RELIGION_BELIEFS", "SPORTS", "THEATRE", "WORKSHOPS_SKILL_SHARING",
+    ]
 
     public init(
         name: String, description: String?, startTime: Date, endTime: Date?, timezone: String, location: Location?,
@@ -78,6 +104,22 @@ public struct EventDraft: Sendable, Equatable {
         }
         if let capacity = maximumAttendeeCapacity, !(1...1_000_000).contains(capacity) {
             throw DomainError.invalid(field: "maximumAttendeeCapacity", reason: "must be between 1 and 1,000,000")
+        }
+        guard categories.count <= 3 else { throw DomainError.invalid(field: "category", reason: "at most 3 categories") }
+        for category in categories where !Self.knownCategories.contains(category) {
+            throw DomainError.invalid(
+                field: "category", reason: "\"\(category.prefix(40))\" is not an FEP-8a8e category such as WORKSHOPS_SKILL_SHARING")
+        }
+        if let url = externalParticipationUrl {
+            let lower = url.lowercased()
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"), url.count <= 2048,
+                  let parsed = URL(string: url), parsed.host != nil || lower.hasPrefix("mailto:")
+            else {
+                throw DomainError.invalid(field: "externalParticipationUrl", reason: "must be an http(s) or mailto URL")
+            }
+        }
+        if joinMode == .external, externalParticipationUrl == nil {
+            throw DomainError.invalid(field: "externalParticipationUrl", reason: "is required when joinMode is external")
         }
         guard let location else { return }
         for (field, value) in [("location.name", location.name), ("location.streetAddress", location.streetAddress),

@@ -68,7 +68,10 @@ package struct EventUseCase: Sendable {
             id: id, actor: author, followers: followers, name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
             html: draft.description.map(PlainText.html), startTime: Timestamp.string(draft.startTime),
             endTime: draft.endTime.map(Timestamp.string), timezone: draft.timezone, location: location,
-            capacity: draft.maximumAttendeeCapacity, joinMode: draft.joinMode.rawValue, fields: draft.fieldsOfWork.compactMap(FieldOfWork.named),
+            terms: ActivityDocuments.EventTerms(
+                capacity: draft.maximumAttendeeCapacity, joinMode: draft.joinMode.rawValue,
+                externalParticipationUrl: draft.externalParticipationUrl, status: draft.status.rawValue, categories: draft.categories),
+            fields: draft.fieldsOfWork.compactMap(FieldOfWork.named),
             published: published ?? Timestamp.string(node.clock.now))
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 
 /// Taking part in events: any actor, local or remote, joins an event and leaves it again; the
 /// organiser's node answers with `Accept`, or `Reject` when the event is full — at once for a
-/// `free` event, after the organiser decides for a `restricted` one.
+/// `free` event, after the organiser decides for a `restricted` one. An `external` event takes
+/// registrations elsewhere: joins are answered with `Ignore` (FEP-8a8e).
 package struct ParticipationUseCase: Sendable {
     let node: Node
     var outbox: Outbox { Outbox(node: node) }
@@ -18,6 +19,8 @@ package struct ParticipationUseCase: Sendable {
     func register(into listeners: inout InboxListeners) {
         listeners.on(.join) { try await receiveJoin($0) }
         listeners.on(.leave) { try await receiveLeave($0) }
+        // An organiser that takes registrations elsewhere ignores joins (FEP-8a8e): not taking part.
+        listeners.on(.ignore) { _ = try await receiveAnswer($0, accepted: false) }
     }
 
     /// Local organisation `name` joins the event `eventID` (local or on another server).
@@ -28,9 +31,12 @@ package struct ParticipationUseCase: Sendable {
         let now = node.clock.now
         if node.uris.isLocal(eventID) {
             let event = try await localEvent(eventID)
+            if event.joinMode == .external {
+                throw DomainError.conflict("event.externalRegistration", "this event takes registrations at \(event.externalURL ?? "its own site")")
+            }
             return try await node.database.saveParticipation(
                 ParticipationRecord(
-                    eventId: eventID, actorId: participant.id, activityId: joinID, state: event.restricted ? "pending" : "accepted",
+                    eventId: eventID, actorId: participant.id, activityId: joinID, state: event.joinMode == .restricted ? "pending" : "accepted",
                     createdAt: now),
                 capacity: event.capacity)
         }
@@ -83,7 +89,15 @@ package struct ParticipationUseCase: Sendable {
         else { return }
         let event = try await localEvent(eventID)
         let now = node.clock.now
-        guard !event.restricted else {
+        if event.joinMode == .external {
+            let ignore = ActivityDocuments.answerJoin(
+                .ignore, id: outbox.newActivityID(), actor: event.organiser.id, join: activity.id, participant: participant.id, event: eventID)
+            let prepared = try await outbox.prepare(ignore, by: event.organiser.id, isPublic: false, to: [participant.inbox])
+            try await node.database.insert(activities: [prepared.activity], deliveries: prepared.deliveries)
+            node.deliveries.wake.signal()
+            return
+        }
+        guard event.joinMode != .restricted else {
             // The organiser decides; approve or decline sends the answer.
             try await node.database.saveParticipation(
                 ParticipationRecord(eventId: eventID, actorId: participant.id, activityId: activity.id, state: "pending", createdAt: now))
@@ -145,7 +159,20 @@ package struct ParticipationUseCase: Sendable {
         return true
     }
 
-    private func localEvent(_ eventID: String) async throws -> (organiser: ActorProfile, capacity: Int?, restricted: Bool) {
+    /// The FEP-8a8e `attendees` collection of a local event: how many take part, not who
+    /// (the organiser sees who through the API; participants of civic events may be at risk).
+    package func attendeesCollection(eventID: String) async throws -> JSONValue {
+        _ = try await localEvent(eventID)
+        let count = try await node.database.attendees(of: eventID).count
+        return [
+            "@context": .string(AS.context), "id": .string("\(eventID)/attendees"), "type": "OrderedCollection",
+            "totalItems": .number(Double(count)),
+        ]
+    }
+
+    private func localEvent(_ eventID: String) async throws -> (
+        organiser: ActorProfile, capacity: Int?, joinMode: EventDraft.JoinMode, externalURL: String?
+    ) {
         guard let event = try await node.database.object(id: eventID), event.isLocal, event.type == "Event",
               let organiser = try await node.database.actor(id: event.attributedTo)?.profile
         else {
@@ -154,7 +181,8 @@ package struct ParticipationUseCase: Sendable {
         let document = try JSONParser(limits: .stored).parse(event.document)
         return (
             organiser, document["maximumAttendeeCapacity"]?.numberValue.map { Int($0) },
-            document["joinMode"]?.stringValue == EventDraft.JoinMode.restricted.rawValue
+            document["joinMode"]?.stringValue.flatMap(EventDraft.JoinMode.init(rawValue:)) ?? .free,
+            document["externalParticipationUrl"]?.stringValue
         )
     }
 

@@ -32,6 +32,7 @@ public enum AS {
         case like = "Like"
         case join = "Join"
         case leave = "Leave"
+        case ignore = "Ignore"
     }
 
     /// Actor types the node knows.

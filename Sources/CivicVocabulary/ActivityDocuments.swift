@@ -91,24 +91,52 @@ extension ActivityDocuments {
         }
     }
 
+    /// How an event is run: who may join and how, whether it takes place, what kind it is.
+    public struct EventTerms: Sendable {
+        public var capacity: Int?
+        /// `free`, `restricted` or `external`.
+        public var joinMode: String
+        public var externalParticipationUrl: String?
+        /// An FEP-8a8e `eventStatus` value such as `EventScheduled`.
+        public var status: String
+        /// FEP-8a8e categories.
+        public var categories: [String]
+
+        public init(
+            capacity: Int? = nil, joinMode: String = "free", externalParticipationUrl: String? = nil, status: String = "EventScheduled",
+            categories: [String] = []
+        ) {
+            self.capacity = capacity
+            self.joinMode = joinMode
+            self.externalParticipationUrl = externalParticipationUrl
+            self.status = status
+            self.categories = categories
+        }
+    }
+
     /// A public `Event` (FEP-8a8e) by `actor`: a `Place` with a `PostalAddress`, a
-    /// `VirtualLocation`, or both for a hybrid event.
+    /// `VirtualLocation`, or both for a hybrid event; its organiser as an `organizers`
+    /// collection, and an `attendees` collection (served with its count) at `ID/attendees`.
     public static func event(
         id: String, actor: String, followers: String, name: String, html: String?, startTime: String, endTime: String?,
-        timezone: String, location: EventLocation?, capacity: Int? = nil, joinMode: String = "free", fields: [FieldOfWork] = [],
+        timezone: String, location: EventLocation?, terms: EventTerms = EventTerms(), fields: [FieldOfWork] = [],
         published: String
     ) -> JSONValue {
         var members: [String: JSONValue] = [
-            "@context": AS.documentContext, "id": .string(id), "type": "Event", "attributedTo": .string(actor),
+            "@context": CivicContext.documentContext, "id": .string(id), "type": "Event", "attributedTo": .string(actor),
             "name": .string(name), "startTime": .string(startTime), "timezone": .string(timezone), "published": .string(published),
             "url": .string(id), "to": [.string(AS.publicCollection)], "cc": [.string(followers)], "organizer": .string(actor),
+            "organizers": ["type": "OrderedCollection", "totalItems": 1, "orderedItems": [.string(actor)]],
+            "attendees": .string("\(id)/attendees"), "eventStatus": .string(terms.status), "joinMode": .string(terms.joinMode),
         ]
         if let html { members["content"] = .string(html) }
         if let endTime { members["endTime"] = .string(endTime) }
-        if let capacity { members["maximumAttendeeCapacity"] = .number(Double(capacity)) }
-        members["joinMode"] = .string(joinMode)
+        if let capacity = terms.capacity { members["maximumAttendeeCapacity"] = .number(Double(capacity)) }
+        if let url = terms.externalParticipationUrl { members["externalParticipationUrl"] = .string(url) }
+        if !terms.categories.isEmpty {
+            members["category"] = terms.categories.count == 1 ? .string(terms.categories[0]) : .array(terms.categories.map(JSONValue.string))
+        }
         if !fields.isEmpty {
-            members["@context"] = CivicContext.documentContext
             members["fieldOfWork"] = .array(fields.map { .string($0.iri) })
             members["tag"] = .array(fields.map { ["type": "Hashtag", "name": .string($0.hashtag), "href": .string($0.iri)] })
         }

@@ -1,8 +1,12 @@
+import Foundation
+
 /// Turns text typed by a local author into the HTML that ActivityStreams `content` carries.
 public enum PlainText {
-    /// Escapes `text` and wraps each blank-line-separated paragraph in `<p>`, line breaks as `<br>`.
+    /// Escapes `text` and wraps each blank-line-separated paragraph in `<p>`, line breaks as
+    /// `<br>`; white space around the whole text is dropped.
     public static func html(_ text: String) -> String {
-        let paragraphs = text.replacingLineEndings().split(separator: "\n\n", omittingEmptySubsequences: true)
+        let paragraphs = text.replacingLineEndings().trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "\n\n", omittingEmptySubsequences: true)
         return paragraphs.map { paragraph in
             let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false).map { escape(String($0)) }
             return "<p>\(lines.joined(separator: "<br>"))</p>"

@@ -219,7 +219,7 @@ extension Post {
 
         @OptionGroup var options: NodeOptions
         @Option(name: .long, help: "The local organisation's name.") var org: String
-        @Option(name: .long, help: "An Event-shaped JSON file (name, content, startTime, endTime, timezone, location) instead of the flags.")
+        @Option(name: .long, help: "An Event-shaped JSON or YAML file (name, content, startTime, endTime, timezone, location, …) instead of the flags.")
         var file: String?
         @Option(name: .long, help: "Title of the event.") var name: String?
         @Option(name: .long, help: "Start, RFC 3339.") var start: String?
@@ -234,6 +234,13 @@ extension Post {
         @Option(name: .customLong("online-url"), help: "Where to join online.") var onlineURL: String?
         @Option(name: .long, help: "Maximum number of participants.") var capacity: Int?
         @Option(name: .customLong("field"), help: "A field of work from Federation/taxonomy (repeatable).") var fields: [String] = []
+        @Option(name: .customLong("category"), help: "An FEP-8a8e category, e.g. WORKSHOPS_SKILL_SHARING (repeatable).")
+        var categories: [String] = []
+        @Option(name: .customLong("join-mode"), help: "free (default), restricted (organiser approves) or external.") var joinMode: String?
+        @Option(name: .customLong("external-url"), help: "Where to register when --join-mode is external (http(s) or mailto).")
+        var externalURL: String?
+        @Option(name: .long, help: "EventScheduled (default), EventTentative, EventCancelled, EventPostponed, EventRescheduled or EventMovedOnline.")
+        var status: String?
 
         func draft() throws -> EventDraft {
             if let file { return try DraftFile.event(try DraftFile.load(file)) }
@@ -250,6 +257,16 @@ extension Post {
                 name: name, description: description, startTime: startTime, endTime: endTime, timezone: timezone,
                 location: location.hasPlace || onlineURL != nil ? location : nil, maximumAttendeeCapacity: capacity)
             draft.fieldsOfWork = fields
+            draft.categories = categories
+            draft.externalParticipationUrl = externalURL
+            if let joinMode {
+                guard let mode = EventDraft.JoinMode(rawValue: joinMode) else { throw ValidationError("--join-mode must be free, restricted or external") }
+                draft.joinMode = mode
+            }
+            if let status {
+                guard let value = EventDraft.Status(rawValue: status) else { throw ValidationError("--status must be one of \(EventDraft.Status.allCases.map(\.rawValue).joined(separator: ", "))") }
+                draft.status = value
+            }
             return draft
         }
 

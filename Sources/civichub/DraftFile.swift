@@ -4,25 +4,31 @@ import CivicModel
 import CivicVocabulary
 import Foundation
 
-/// Reads `--file F.json` for `post event` and the article kinds: a JSON object whose fields are
-/// named as in the ActivityStreams document (`name`, `summary`, `content`, `startTime`, `endTime`,
-/// `timezone`, `location`, `fieldsOfWork`, `language`, `funding`).
+/// Reads `--file F.json|F.yaml` for `post event` and the article kinds: an object whose fields
+/// are named as in the ActivityStreams document (`name`, `summary`, `content`, `startTime`,
+/// `endTime`, `timezone`, `location`, `fieldsOfWork`, `language`, `funding`, …).
 enum DraftFile {
+    /// Files larger than this are refused before parsing.
+    static let maxBytes = 1 << 20
+
     static func load(_ path: String) throws -> JSONValue {
-        guard path.hasSuffix(".json") else {
-            throw ValidationError("--file: only JSON files (.json) are read")
+        let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+        guard isYAML || path.hasSuffix(".json") else {
+            throw ValidationError("--file: only JSON (.json) and YAML (.yaml, .yml) files are read")
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ValidationError("--file: cannot read \(path)")
         }
+        guard data.count <= maxBytes else { throw ValidationError("--file: \(path) is larger than 1 MiB") }
+        let value: JSONValue
         do {
-            let value = try JSONParser(limits: .federation).parse(data)
-            guard case .object = value else { throw ValidationError("--file: \(path) must hold a JSON object") }
-            return value
+            value = isYAML ? try YAMLDocument.json(data) : try JSONParser(limits: .federation).parse(data)
         } catch let error as VocabularyError {
             throw ValidationError("--file: \(path): \(error.reason)")
         }
+        guard case .object = value else { throw ValidationError("--file: \(path) must hold an object (a mapping of fields)") }
+        return value
     }
 
     static func string(_ value: JSONValue, _ field: String) throws -> String? {
@@ -73,6 +79,18 @@ enum DraftFile {
             name: name, description: try string(value, "content") ?? string(value, "summary"), startTime: start,
             endTime: try date(value, "endTime"), timezone: timezone, location: location, maximumAttendeeCapacity: capacity)
         draft.fieldsOfWork = try strings(value, "fieldsOfWork")
+        draft.categories = try value["category"]?.stringValue.map { [$0] } ?? strings(value, "category")
+        draft.externalParticipationUrl = try string(value, "externalParticipationUrl")
+        if let mode = try string(value, "joinMode") {
+            guard let parsed = EventDraft.JoinMode(rawValue: mode) else { throw ValidationError("--file: joinMode must be free, restricted or external") }
+            draft.joinMode = parsed
+        }
+        if let status = try string(value, "eventStatus") {
+            guard let parsed = EventDraft.Status(rawValue: status) else {
+                throw ValidationError("--file: eventStatus must be one of \(EventDraft.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            draft.status = parsed
+        }
         return draft
     }
 

@@ -1,4 +1,6 @@
+import CivicStore
 import CivicTesting
+import CivicVocabulary
 import Foundation
 import Testing
 
@@ -42,6 +44,83 @@ struct CommandLineTests {
         #expect(funding.hasPrefix("https://hub.example/objects/"))
     }
 
+    @Test("post event and report read YAML files with the same field names; the event carries what the file says")
+    func postingYAML() async throws {
+        let data = temporaryDirectory()
+        try NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
+        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        let event = data + "/event.yaml"
+        try """
+            # An event as an organiser would write it by hand.
+            name: "Strategy workshop: winning local campaigns"
+            content: |
+              Bring your campaign plan.
+
+              We work in small groups.
+            startTime: 2030-12-01T18:00:00+01:00
+            endTime: 2030-12-01T21:00:00+01:00
+            timezone: Europe/Berlin
+            maximumAttendeeCapacity: 25
+            joinMode: restricted
+            eventStatus: EventTentative
+            category: WORKSHOPS_SKILL_SHARING
+            fieldsOfWork: [democracy-participation, civic-tech]
+            location:
+              - type: Place
+                name: Haus der Demokratie
+                address: {type: PostalAddress, addressLocality: Berlin, addressCountry: DE}
+              - type: VirtualLocation
+                url: https://meet.example/workshop
+            """.write(toFile: event, atomically: true, encoding: .utf8)
+        let id = try NodeProcess.run(["post", "event", "--org", "alpha", "--file", event, "--data", data])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id.hasPrefix("https://hub.example/objects/"))
+        let database = try AppDatabase.open(path: (data as NSString).appendingPathComponent("civichub.sqlite"))
+        let document = try JSONParser().parse(try #require(try await database.object(id: id)).document)
+        #expect(document["name"]?.stringValue == "Strategy workshop: winning local campaigns")
+        #expect(document["content"]?.stringValue == "<p>Bring your campaign plan.</p><p>We work in small groups.</p>")
+        #expect(document["startTime"]?.stringValue == "2030-12-01T17:00:00.000Z")
+        #expect(document["maximumAttendeeCapacity"]?.numberValue == 25)
+        #expect(document["joinMode"]?.stringValue == "restricted")
+        #expect(document["eventStatus"]?.stringValue == "EventTentative")
+        #expect(document["category"]?.stringValue == "WORKSHOPS_SKILL_SHARING")
+        #expect(document["fieldOfWork"]?.arrayValue?.count == 2)
+        #expect(document["location"]?.arrayValue?.last?["url"]?.stringValue == "https://meet.example/workshop")
+
+        let report = data + "/report.yml"
+        try "name: Was wir gelernt haben\ncontent: Drei Lehren.\nlanguage: de\nfieldsOfWork:\n  - youth\n"
+            .write(toFile: report, atomically: true, encoding: .utf8)
+        #expect(try NodeProcess.run(["post", "report", "--org", "alpha", "--file", report, "--data", data]).hasPrefix("https://hub.example/objects/"))
+    }
+
+    @Test("Hostile or wrong YAML files are refused with a message, and nothing is published", arguments: [
+        ("[unclosed", "not valid YAML"),
+        ("- just\n- a list\n", "must hold an object"),
+        ("name: a\nname: b\n", "duplicated key"),
+        ("a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n"
+            + "d: &d [*c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n", "values"),
+        (String(repeating: "[", count: 40) + String(repeating: "]", count: 40), "nested deeper"),
+        ("name: x\nstartTime: tomorrow\ntimezone: UTC\n", "startTime"),
+        ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\ncategory: PICNIC\nlocation: {type: VirtualLocation, url: https://a.example}\n", "category"),
+        ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\njoinMode: external\nlocation: {type: VirtualLocation, url: https://a.example}\n", "externalParticipationUrl"),
+    ])
+    func yamlRefusals(text: String, message: String) async throws {
+        let data = temporaryDirectory()
+        try NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
+        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        let file = data + "/event.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            try NodeProcess.run(["post", "event", "--org", "alpha", "--file", file, "--data", data])
+            Issue.record("accepted \(text.prefix(40))")
+        } catch let error as UnexpectedStatus {
+            #expect(error.status != 0)
+            #expect(error.body.contains(message), "\(error.body)")
+        }
+        let database = try AppDatabase.open(path: (data as NSString).appendingPathComponent("civichub.sqlite"))
+        #expect(try await database.localObjects(types: ["Event"], limit: 10).isEmpty)
+    }
+
     @Test("Bad input exits non-zero with a message naming the problem", arguments: [
         (["org", "create", "Bad Name"], "name"),
         (["serve", "--port", "99999"], "port"),
@@ -50,7 +129,7 @@ struct CommandLineTests {
         (["follow", "alpha", "not-a-handle"], "not a handle like name@host"),
         (["follow", "ghost", "acct:a@b.example"], "organisation"),
         (["frobnicate"], "Error:"),
-        (["post", "event", "--org", "alpha", "--file", "/nonexistent/event.yaml"], "only JSON"),
+        (["post", "event", "--org", "alpha", "--file", "/nonexistent/event.toml"], "only JSON"),
         (["post", "event", "--org", "alpha", "--file", "/nonexistent/event.json"], "cannot read"),
         (["post", "funding", "--org", "alpha", "--title", "t", "--content", "c", "--deadline", "2000-01-01T00:00:00Z", "--apply-url", "https://a.example"], "funding.deadline"),
         (["post", "report", "--org", "alpha", "--title", "t", "--content", "c", "--field", "astrology"], "fieldsOfWork"),

@@ -36,6 +36,63 @@ struct EventTests {
         }
     }
 
+    static func hybrid(changing change: (inout EventDraft) -> Void) -> EventDraft {
+        var draft = hybrid()
+        change(&draft)
+        return draft
+    }
+
+    @Test("Categories, join mode and registration link are checked, naming the field", arguments: [
+        ("category", hybrid { $0.categories = ["PICNIC"] }),
+        ("category", hybrid { $0.categories = ["ARTS", "MUSIC", "PARTY", "GAMES"] }),
+        ("externalParticipationUrl", hybrid { $0.joinMode = .external }),
+        ("externalParticipationUrl", hybrid { $0.externalParticipationUrl = "javascript:alert(1)" }),
+        ("externalParticipationUrl", hybrid { $0.externalParticipationUrl = "ftp://files.example/register" }),
+    ])
+    func termRefusals(field: String, draft: EventDraft) {
+        do {
+            try draft.validate()
+            Issue.record("accepted an invalid \(field)")
+        } catch {
+            #expect(error.code == "invalid.\(field)", "\(error)")
+        }
+    }
+
+    @Test("Status, categories and the organizers collection federate; a cancelled event shows as CANCELLED in calendars")
+    func statusAndCategories() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (home, follower) = (network.nodes[0], network.nodes[1])
+            let alpha = try await home.organization("alpha")
+            try await follower.organization("beta")
+            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
+            try await network.waitUntilQuiet()
+
+            var draft = Self.hybrid()
+            draft.categories = ["WORKSHOPS_SKILL_SHARING", "SCIENCE_TECH"]
+            draft.externalParticipationUrl = "mailto:hackathon@alpha.example"
+            let events = EventUseCase(node: home.node)
+            let id = try await events.publish(name: "alpha", draft: draft)
+            try await network.waitUntilQuiet()
+            var received = try JSONParser().parse(try #require(try await follower.database.object(id: id)).document)
+            #expect(received["eventStatus"]?.stringValue == "EventScheduled")
+            #expect(received["category"]?.arrayValue == ["WORKSHOPS_SKILL_SHARING", "SCIENCE_TECH"])
+            #expect(received["organizers"]?["orderedItems"]?.arrayValue == [.string(alpha.id)])
+            #expect(received["externalParticipationUrl"]?.stringValue == "mailto:hackathon@alpha.example")
+
+            draft.status = .cancelled
+            try await events.update(name: "alpha", objectID: id, draft: draft)
+            try await network.waitUntilQuiet()
+            received = try JSONParser().parse(try #require(try await follower.database.object(id: id)).document)
+            #expect(received["eventStatus"]?.stringValue == "EventCancelled")
+
+            let feed = try await HTTPTestClient.send(.GET, "\(home.base)/actors/alpha/events.ics")
+            let parsed = try Self.parseWithPythonICalendar(feed.body)
+            let vevent = try #require(parsed["events"]?.arrayValue?.first)
+            #expect(vevent["status"]?.stringValue == "CANCELLED")
+            #expect(vevent["categories"]?.arrayValue == ["WORKSHOPS_SKILL_SHARING", "SCIENCE_TECH"])
+        }
+    }
+
     @Test("A hybrid event reaches a follower's node with its place and online location, proof verified")
     func federation() async throws {
         try await withTestNetwork(count: 2) { network in
@@ -117,7 +174,8 @@ struct EventTests {
                 events.append({"uid": str(e["UID"]), "summary": str(e["SUMMARY"]), "dtstart": start.isoformat(),
                                "tzid": e["DTSTART"].params.get("TZID"), "description": str(e.get("DESCRIPTION", "")),
                                "location": str(e.get("LOCATION", "")), "status": str(e["STATUS"]), "url": str(e["URL"]),
-                               "dtstamp": e.decoded("DTSTAMP").isoformat()})
+                               "dtstamp": e.decoded("DTSTAMP").isoformat(),
+                               "categories": [str(c) for p in ([e["CATEGORIES"]] if "CATEGORIES" in e and not isinstance(e["CATEGORIES"], list) else e.get("CATEGORIES", [])) for c in p.cats]})
             print(json.dumps({"events": events, "timezones": [str(t["TZID"]) for t in cal.walk("VTIMEZONE")]}))
             """
         let process = Process()

@@ -69,6 +69,40 @@ struct ParticipationTests {
         }
     }
 
+    @Test("An event with external registration answers joins with Ignore; its attendees collection shows the count, not who")
+    func externalAndAttendeesCollection() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (home, remote) = (network.nodes[0], network.nodes[1])
+            try await home.organization("alpha")
+            let beta = try await remote.organization("beta")
+            var draft = EventTests.hybrid("Conference with its own registration")
+            draft.joinMode = .external
+            draft.externalParticipationUrl = "https://conference.example/register"
+            let external = try await EventUseCase(node: home.node).publish(name: "alpha", draft: draft)
+            let open = try await EventUseCase(node: home.node).publish(name: "alpha", draft: EventTests.hybrid("Open workshop"))
+
+            try await ParticipationUseCase(node: remote.node).join(name: "beta", eventID: external)
+            try await ParticipationUseCase(node: remote.node).join(name: "beta", eventID: open)
+            try await network.waitUntilQuiet()
+            // Ignored: beta does not take part, and the organiser's node records nobody.
+            #expect(try await remote.database.participation(event: external, actor: beta.id) == nil)
+            #expect(try await ParticipationUseCase(node: home.node).attendees(name: "alpha", eventID: external).isEmpty)
+            await #expect(throws: DomainError.self) {
+                try await ParticipationUseCase(node: home.node).join(name: "alpha", eventID: external)
+            }
+
+            let document = try await HTTPTestClient.getJSON(external)
+            #expect(document["joinMode"]?.stringValue == "external")
+            #expect(document["externalParticipationUrl"]?.stringValue == "https://conference.example/register")
+            #expect(document["attendees"]?.stringValue == "\(external)/attendees")
+            let collection = try await HTTPTestClient.getJSON("\(open)/attendees")
+            #expect(collection["type"]?.stringValue == "OrderedCollection")
+            #expect(collection["totalItems"]?.numberValue == 1)
+            #expect(collection["orderedItems"] == nil && collection["items"] == nil)
+            #expect(try await HTTPTestClient.send(.GET, "\(home.base)/objects/nonexistent/attendees").status == 404)
+        }
+    }
+
     @Test("Joining something that is not an event, or leaving without joining, is refused")
     func refusals() async throws {
         try await withTestNetwork(count: 2) { network in

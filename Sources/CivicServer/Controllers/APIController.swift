@@ -168,6 +168,9 @@ struct EventRequest: Decodable {
     var maximumAttendeeCapacity: Int?
     var fieldsOfWork: [String]?
     var joinMode: EventDraft.JoinMode?
+    var externalParticipationUrl: String?
+    var eventStatus: EventDraft.Status?
+    var category: [String]?
 
     func draft() throws -> EventDraft {
         guard let start = Timestamp.date(startTime) else {
@@ -185,6 +188,9 @@ struct EventRequest: Decodable {
             maximumAttendeeCapacity: maximumAttendeeCapacity)
         draft.fieldsOfWork = fieldsOfWork ?? []
         draft.joinMode = joinMode ?? .free
+        draft.externalParticipationUrl = externalParticipationUrl
+        draft.status = eventStatus ?? .scheduled
+        draft.categories = category ?? []
         return draft
     }
 }

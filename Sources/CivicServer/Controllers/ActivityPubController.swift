@@ -62,6 +62,10 @@ struct ActivityPubController<Context: RequestContext> {
         }
         router.get("activities/:id", use: activity)
         router.get("objects/:id", use: object)
+        router.get("objects/:id/attendees") { _, context -> Response in
+            let id = node.uris.object(try context.parameters.require("id"))
+            return .activityJSON(try await ParticipationUseCase(node: node).attendeesCollection(eventID: id))
+        }
         router.post("inbox", use: inbox)
         router.post("actor/inbox", use: inbox)
         router.post("actors/:name/inbox", use: inbox)

@@ -31,8 +31,11 @@ enum CalendarFeed {
                 component.append("DESCRIPTION:\(escape(HTMLSanitizer.text(html)))")
             }
             if let location = locationText(event["location"]) { component.append("LOCATION:\(escape(location))") }
-            component.append("URL:\(event["url"]?.stringValue ?? id)")
-            component.append("STATUS:CONFIRMED")
+            if let categories = event["category"].map({ ($0.arrayValue ?? [$0]).compactMap(\.stringValue) }), !categories.isEmpty {
+                component.append("CATEGORIES:" + categories.map(escape).joined(separator: ","))
+            }
+            if let url = webURL(event["url"]?.stringValue) ?? webURL(id) { component.append("URL:\(url)") }
+            component.append("STATUS:\(status(of: event))")
             component.append("END:VEVENT")
             bodies.append(contentsOf: component)
         }
@@ -111,6 +114,27 @@ enum CalendarFeed {
                       address?["addressCountry"]?.stringValue].compactMap { $0 }
         }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// The RFC 5545 STATUS of an event: from FEP-8a8e `eventStatus`, else the iCalendar
+    /// `status` some servers send (`ical:status` from Mobilizon).
+    static func status(of event: JSONValue) -> String {
+        switch event["eventStatus"]?.stringValue {
+        case "EventCancelled": return "CANCELLED"
+        case "EventTentative", "EventPostponed": return "TENTATIVE"
+        case .some: return "CONFIRMED"
+        case nil: break
+        }
+        let fallback = (event["ical:status"] ?? event["status"])?.stringValue?.uppercased()
+        return ["TENTATIVE", "CANCELLED"].contains(fallback) ? fallback ?? "CONFIRMED" : "CONFIRMED"
+    }
+
+    /// A URI value for a URL property: http(s) only, no characters that could break the line.
+    static func webURL(_ text: String?) -> String? {
+        guard let text, text.count <= 2048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()),
+              text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0.isASCII })
+        else { return nil }
+        return text
     }
 
     /// RFC 5545 §3.3.11 TEXT escaping.
