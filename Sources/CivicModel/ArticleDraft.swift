@@ -32,6 +32,19 @@ public struct ArticleDraft: Sendable, Equatable {
         }
     }
 
+    /// The article in another language.
+    public struct Translation: Sendable, Equatable, Codable {
+        public var title: String
+        public var summary: String?
+        public var content: String
+
+        public init(title: String, summary: String? = nil, content: String) {
+            self.title = title
+            self.summary = summary
+            self.content = content
+        }
+    }
+
     public var kind: Kind
     public var title: String
     public var summary: String?
@@ -41,6 +54,8 @@ public struct ArticleDraft: Sendable, Equatable {
     /// Ids of fields of work from the taxonomy.
     public var fieldsOfWork: [String]
     public var funding: Funding?
+    /// The same article in other languages, by BCP 47 tag (at most 10).
+    public var translations: [String: Translation] = [:]
 
     public init(
         kind: Kind, title: String, summary: String?, content: String, language: String, fieldsOfWork: [String], funding: Funding?
@@ -56,17 +71,19 @@ public struct ArticleDraft: Sendable, Equatable {
 
     /// Refuses what cannot be published, naming the field. `knownFields` are the taxonomy's ids.
     public func validate(now: Date, knownFields: Set<String>) throws(DomainError) {
-        let trimmedTitle = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmedTitle.isEmpty, trimmedTitle.count <= 300 else {
-            throw DomainError.invalid(field: "title", reason: "must be 1–300 characters")
-        }
-        if let summary, summary.count > 1000 { throw DomainError.invalid(field: "summary", reason: "must be at most 1,000 characters") }
-        let trimmedContent = content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmedContent.isEmpty, trimmedContent.count <= 50_000 else {
-            throw DomainError.invalid(field: "content", reason: "must be 1–50,000 characters")
-        }
+        try Translation(title: title, summary: summary, content: content).validate(prefix: "")
         guard Self.isKnownLanguageTag(language) else {
             throw DomainError.invalid(field: "language", reason: "\"\(language.prefix(20))\" is not a known BCP 47 language tag such as en, de or fr-BE")
+        }
+        guard translations.count <= 10 else { throw DomainError.invalid(field: "translations", reason: "at most 10 other languages") }
+        for (tag, translation) in translations.sorted(by: { $0.key < $1.key }) {
+            guard Self.isKnownLanguageTag(tag) else {
+                throw DomainError.invalid(field: "translations", reason: "\"\(tag.prefix(20))\" is not a known BCP 47 language tag such as en, de or fr-BE")
+            }
+            guard tag != language else {
+                throw DomainError.invalid(field: "translations", reason: "\(tag) is the article's own language")
+            }
+            try translation.validate(prefix: "translations.\(tag).")
         }
         guard fieldsOfWork.count <= 10 else { throw DomainError.invalid(field: "fieldsOfWork", reason: "at most 10") }
         for field in fieldsOfWork where !knownFields.contains(field) {
@@ -96,6 +113,23 @@ public struct ArticleDraft: Sendable, Equatable {
             guard script || region else { return false }
         }
         return true
+    }
+}
+
+extension ArticleDraft.Translation {
+    /// Checks the text of one language; `prefix` locates the fields (`translations.de.`).
+    func validate(prefix: String) throws(DomainError) {
+        let trimmedTitle = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmedTitle.isEmpty, trimmedTitle.count <= 300 else {
+            throw DomainError.invalid(field: prefix + "title", reason: "must be 1–300 characters")
+        }
+        if let summary, summary.count > 1000 {
+            throw DomainError.invalid(field: prefix + "summary", reason: "must be at most 1,000 characters")
+        }
+        let trimmedContent = content.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmedContent.isEmpty, trimmedContent.count <= 50_000 else {
+            throw DomainError.invalid(field: prefix + "content", reason: "must be 1–50,000 characters")
+        }
     }
 }
 

@@ -22,11 +22,11 @@ package struct ArticleUseCase: Sendable {
             throw DomainError.invalid(field: "org", reason: "\(name) has no followers collection")
         }
         let publication = Publication(node: node)
+        var texts = draft.translations.mapValues(text)
+        texts[draft.language] = text(ArticleDraft.Translation(title: draft.title, summary: draft.summary, content: draft.content))
         let document = ActivityDocuments.article(
-            id: publication.newObjectID(), actor: author.id, followers: followers, kind: draft.kind.rawValue,
-            title: draft.title.trimmingCharacters(in: .whitespacesAndNewlines), summary: draft.summary,
-            html: PlainText.html(draft.content), language: draft.language,
-            fields: draft.fieldsOfWork.compactMap(FieldOfWork.named), funding: draft.funding.map(fundingBlock),
+            id: publication.newObjectID(), actor: author.id, followers: followers, kind: draft.kind.rawValue, language: draft.language,
+            texts: texts, fields: draft.fieldsOfWork.compactMap(FieldOfWork.named), funding: draft.funding.map(fundingBlock),
             published: Timestamp.string(node.clock.now))
         return try await publication.publish(document, by: author)
     }
@@ -34,6 +34,14 @@ package struct ArticleUseCase: Sendable {
     /// Deletes an article (a `Tombstone` stays, served with 410).
     package func delete(name: String, objectID: String) async throws {
         try await Publication(node: node).delete(name: name, objectID: objectID, type: "Article")
+    }
+
+    /// The published form of one language's text: title trimmed, summary escaped, content as HTML paragraphs.
+    private func text(_ translation: ArticleDraft.Translation) -> ActivityDocuments.ArticleText {
+        ActivityDocuments.ArticleText(
+            title: translation.title.trimmingCharacters(in: .whitespacesAndNewlines),
+            summary: translation.summary.map { PlainText.escape($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
+            html: PlainText.html(translation.content))
     }
 
     private func fundingBlock(_ funding: ArticleDraft.Funding) -> JSONValue {

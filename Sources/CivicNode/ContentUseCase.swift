@@ -97,8 +97,13 @@ struct ContentUseCase {
             }
             members[field] = .string(HTMLSanitizer.sanitize(html))
         }
-        if let map = members["contentMap"]?.objectValue {
-            members["contentMap"] = .object(map.compactMapValues { $0.stringValue.map { .string(HTMLSanitizer.sanitize($0)) } })
+        // Language maps: HTML sanitised like `content`, titles kept as text; values that are not text dropped.
+        for field in ["contentMap", "summaryMap", "nameMap"] {
+            guard let map = members[field]?.objectValue else { continue }
+            members[field] = .object(map.compactMapValues { value in
+                guard let text = value.stringValue else { return nil }
+                return .string(field == "nameMap" ? text : HTMLSanitizer.sanitize(text))
+            })
         }
         let published = object["published"]?.stringValue.flatMap(Timestamp.date) ?? node.clock.now
         let updated = object["updated"]?.stringValue.flatMap(Timestamp.date)

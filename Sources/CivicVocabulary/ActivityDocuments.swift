@@ -186,22 +186,40 @@ extension ActivityDocuments {
 }
 
 extension ActivityDocuments {
+    /// An article's text in one language: its title (plain text), summary and content (HTML).
+    public struct ArticleText: Sendable {
+        public var title: String
+        public var summary: String?
+        public var html: String
+
+        public init(title: String, summary: String?, html: String) {
+            self.title = title
+            self.summary = summary
+            self.html = html
+        }
+    }
+
     /// A public `Article` (report, guide, tool review or funding call) with its `civic:kind`,
-    /// fields of work as `civic:fieldOfWork` IRIs and `Hashtag` tags, the text in `contentMap`
-    /// and `nameMap` under its language, and for funding calls a `civic:funding` block.
+    /// fields of work as `civic:fieldOfWork` IRIs and `Hashtag` tags, its text in every language
+    /// in `nameMap`, `summaryMap` and `contentMap` (the `language` version also as `name`,
+    /// `summary` and `content`, for readers without language maps), and for funding calls a
+    /// `civic:funding` block.
     public static func article(
-        id: String, actor: String, followers: String, kind: String, title: String, summary: String?, html: String, language: String,
+        id: String, actor: String, followers: String, kind: String, language: String, texts: [String: ArticleText],
         fields: [FieldOfWork], funding: JSONValue?, published: String
     ) -> JSONValue {
+        let primary = texts[language] ?? texts.values.first ?? ArticleText(title: "", summary: nil, html: "")
         var members: [String: JSONValue] = [
             "@context": CivicContext.documentContext, "id": .string(id), "type": "Article", "attributedTo": .string(actor),
-            "kind": .string(kind), "name": .string(title), "nameMap": .object([language: .string(title)]), "content": .string(html),
-            "contentMap": .object([language: .string(html)]), "published": .string(published), "url": .string(id),
-            "to": [.string(AS.publicCollection)], "cc": [.string(followers)],
+            "kind": .string(kind), "name": .string(primary.title), "nameMap": .object(texts.mapValues { .string($0.title) }),
+            "content": .string(primary.html), "contentMap": .object(texts.mapValues { .string($0.html) }),
+            "published": .string(published), "url": .string(id), "to": [.string(AS.publicCollection)], "cc": [.string(followers)],
             "fieldOfWork": .array(fields.map { .string($0.iri) }),
             "tag": .array(fields.map { ["type": "Hashtag", "name": .string($0.hashtag), "href": .string($0.iri)] }),
         ]
-        if let summary { members["summary"] = .string(summary) }
+        if let summary = primary.summary { members["summary"] = .string(summary) }
+        let summaries = texts.compactMapValues { $0.summary.map(JSONValue.string) }
+        if !summaries.isEmpty { members["summaryMap"] = .object(summaries) }
         if let funding { members["funding"] = funding }
         return .object(members)
     }

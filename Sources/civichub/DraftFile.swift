@@ -94,10 +94,21 @@ enum DraftFile {
         return draft
     }
 
-    /// An article draft of `kind` from an Article-shaped document.
+    /// An article draft of `kind` from an Article-shaped document. Its text in several languages
+    /// comes as `nameMap`, `summaryMap` and `contentMap`; `language` (default `en`) picks the
+    /// main one, which `name`, `summary` and `content` may also give.
     static func article(_ value: JSONValue, kind: ArticleDraft.Kind) throws -> ArticleDraft {
-        guard let title = try string(value, "name") else { throw ValidationError("--file: name is required") }
-        guard let content = try string(value, "content") else { throw ValidationError("--file: content is required") }
+        let language = try string(value, "language") ?? "en"
+        let names = try map(value, "nameMap"), summaries = try map(value, "summaryMap"), contents = try map(value, "contentMap")
+        guard let title = try string(value, "name") ?? names[language] else { throw ValidationError("--file: name is required") }
+        guard let content = try string(value, "content") ?? contents[language] else { throw ValidationError("--file: content is required") }
+        var translations: [String: ArticleDraft.Translation] = [:]
+        for tag in Set(names.keys).union(contents.keys).union(summaries.keys) where tag != language {
+            guard let name = names[tag], let text = contents[tag] else {
+                throw ValidationError("--file: the \(tag.prefix(20)) version needs both nameMap.\(tag.prefix(20)) and contentMap.\(tag.prefix(20))")
+            }
+            translations[tag] = ArticleDraft.Translation(title: name, summary: summaries[tag], content: text)
+        }
         let fields = try strings(value, "fieldsOfWork")
         var funding: ArticleDraft.Funding?
         if let block = value["funding"] {
@@ -108,8 +119,20 @@ enum DraftFile {
                 currency: try string(block, "currency"), eligibility: try string(block, "eligibility"), applicationURL: url,
                 funder: try string(block, "funder"))
         }
-        return ArticleDraft(
-            kind: kind, title: title, summary: try string(value, "summary"), content: content,
-            language: try string(value, "language") ?? "en", fieldsOfWork: fields, funding: funding)
+        var draft = ArticleDraft(
+            kind: kind, title: title, summary: try string(value, "summary") ?? summaries[language], content: content,
+            language: language, fieldsOfWork: fields, funding: funding)
+        draft.translations = translations
+        return draft
+    }
+
+    /// A language map (`{"de": "…", "fr": "…"}`); empty when absent.
+    static func map(_ value: JSONValue, _ field: String) throws -> [String: String] {
+        guard let member = value[field], member != .null else { return [:] }
+        guard let members = member.objectValue else { throw ValidationError("--file: \(field) must map language tags to text") }
+        return try members.mapValues { text in
+            guard let text = text.stringValue else { throw ValidationError("--file: \(field) must map language tags to text") }
+            return text
+        }
     }
 }

@@ -30,7 +30,16 @@ struct ArticleTests {
         var callWithoutFunding = call(); callWithoutFunding.funding = nil
         var badURL = call(); badURL.funding?.applicationURL = "javascript:alert(1)"
         pastDeadline.title = "Past"
+        var badTranslationTag = call(); badTranslationTag.translations = ["klingon": .init(title: "t", content: "c")]
+        var ownLanguage = call(); ownLanguage.translations = ["en": .init(title: "t", content: "c")]
+        var emptyTranslation = call(); emptyTranslation.translations = ["de": .init(title: "Kleine Zuschüsse", content: " ")]
+        var tooMany = call()
+        tooMany.translations = Dictionary(uniqueKeysWithValues: ["de", "fr", "it", "es", "pl", "nl", "pt", "cs", "sk", "sl", "hu"].map {
+            ($0, ArticleDraft.Translation(title: "t", content: "c"))
+        })
         return [
+            ("translations", badTranslationTag), ("translations", ownLanguage), ("translations.de.content", emptyTranslation),
+            ("translations", tooMany),
             ("fieldsOfWork", unknownField), ("funding.deadline", pastDeadline), ("content", tooLong), ("language", badLanguage),
             ("language", underscore), ("funding.maxAmount", inverted), ("funding.currency", badCurrency), ("funding", reportWithFunding),
             ("funding", callWithoutFunding), ("funding.applicationURL", badURL),
@@ -82,6 +91,58 @@ struct ArticleTests {
 
             let feed = try await HTTPTestClient.send(.GET, "\(home.base)/actors/alpha/feed.atom")
             #expect(feed.text.contains("<title>Small grants for local democracy labs</title>"))
+        }
+    }
+
+    @Test("An article in several languages federates with nameMap, summaryMap and contentMap; remote maps are sanitised")
+    func languages() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (home, follower) = (network.nodes[0], network.nodes[1])
+            try await home.organization("alpha")
+            try await follower.organization("beta")
+            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
+            try await network.waitUntilQuiet()
+
+            var guide = ArticleDraft(
+                kind: .strategyGuide, title: "Winning local campaigns", summary: "A guide <for> organisers.",
+                content: "Start with one street.", language: "en", fieldsOfWork: ["democracy-participation"], funding: nil)
+            guide.translations = [
+                "de": .init(title: "Lokale Kampagnen gewinnen", summary: "Ein Leitfaden.", content: "Beginnt mit einer Straße."),
+                "fr-BE": .init(title: "Gagner des campagnes locales", content: "Commencez par une rue."),
+            ]
+            let id = try await ArticleUseCase(node: home.node).publish(name: "alpha", draft: guide)
+            try await network.waitUntilQuiet()
+
+            let article = try JSONParser().parse(try #require(try await follower.database.object(id: id)).document)
+            #expect(article["name"]?.stringValue == "Winning local campaigns")
+            #expect(article["content"]?.stringValue == "<p>Start with one street.</p>")
+            #expect(article["summary"]?.stringValue == "A guide &lt;for&gt; organisers.")
+            #expect(article["nameMap"]?.objectValue == [
+                "en": "Winning local campaigns", "de": "Lokale Kampagnen gewinnen", "fr-BE": "Gagner des campagnes locales",
+            ])
+            #expect(article["contentMap"]?["de"]?.stringValue == "<p>Beginnt mit einer Straße.</p>")
+            #expect(article["contentMap"]?["fr-BE"]?.stringValue == "<p>Commencez par une rue.</p>")
+            #expect(article["summaryMap"]?.objectValue == ["en": "A guide &lt;for&gt; organisers.", "de": "Ein Leitfaden."])
+
+            // A remote author's maps are sanitised like its content.
+            let gamma = try await follower.organization("gamma")
+            let hostile: JSONValue = [
+                "@context": .string(AS.context), "id": .string("\(gamma.id)/activities/hostile"), "type": "Create", "actor": .string(gamma.id),
+                "to": [.string(AS.publicCollection)],
+                "object": [
+                    "id": .string("\(follower.base)/objects/hostile-guide"), "type": "Article", "attributedTo": .string(gamma.id),
+                    "to": [.string(AS.publicCollection)], "name": "Guide", "content": "<p>ok</p>",
+                    "contentMap": ["en": "<p>ok</p>", "de": "<p onclick=\"steal()\">hallo<script>alert(1)</script></p>", "xx": 5],
+                    "summaryMap": ["de": "<img src=x onerror=alert(1)>Zusammenfassung"],
+                ],
+            ]
+            let post = try await SignedPost.make(to: "\(home.base)/inbox", body: CanonicalJSON.encode(hostile), as: gamma.id, of: follower)
+            #expect(try await post.send().status == 202)
+            try await network.waitUntilQuiet()
+            let stored = try JSONParser().parse(try #require(try await home.database.object(id: "\(follower.base)/objects/hostile-guide")).document)
+            #expect(stored["contentMap"]?["de"]?.stringValue == "<p>hallo</p>")
+            #expect(stored["contentMap"]?["xx"] == nil)
+            #expect(stored["summaryMap"]?["de"]?.stringValue == "Zusammenfassung")
         }
     }
 

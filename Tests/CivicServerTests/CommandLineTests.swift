@@ -88,9 +88,20 @@ struct CommandLineTests {
         #expect(document["location"]?.arrayValue?.last?["url"]?.stringValue == "https://meet.example/workshop")
 
         let report = data + "/report.yml"
-        try "name: Was wir gelernt haben\ncontent: Drei Lehren.\nlanguage: de\nfieldsOfWork:\n  - youth\n"
-            .write(toFile: report, atomically: true, encoding: .utf8)
-        #expect(try NodeProcess.run(["post", "report", "--org", "alpha", "--file", report, "--data", data]).hasPrefix("https://hub.example/objects/"))
+        try """
+            language: de
+            nameMap: {de: Was wir gelernt haben, en: What we learned}
+            contentMap:
+              de: Drei Lehren.
+              en: Three lessons.
+            fieldsOfWork:
+              - youth
+            """.write(toFile: report, atomically: true, encoding: .utf8)
+        let reportID = try NodeProcess.run(["post", "report", "--org", "alpha", "--file", report, "--data", data])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let article = try JSONParser().parse(try #require(try await database.object(id: reportID)).document)
+        #expect(article["name"]?.stringValue == "Was wir gelernt haben")
+        #expect(article["contentMap"]?.objectValue == ["de": "<p>Drei Lehren.</p>", "en": "<p>Three lessons.</p>"])
     }
 
     @Test("Hostile or wrong YAML files are refused with a message, and nothing is published", arguments: [

@@ -77,6 +77,11 @@ struct GoldenExampleTests {
             report.kind = .experienceReport
             report.title = "What we learned running citizen assemblies"
             report.funding = nil
+            report.translations = [
+                "de": .init(
+                    title: "Was wir aus Bürgerräten gelernt haben", summary: "Drei Lehren aus zwei Jahren.",
+                    content: "Wer mitmachen kann: alle.\n\nWie: per Los."),
+            ]
             let reportID = try await ArticleUseCase(node: node.node).publish(name: "alpha", draft: report)
             try Self.check("experience-report", try await HTTPTestClient.getJSON(reportID), base: node.base)
 

@@ -214,6 +214,8 @@ struct ArticleRequest: Decodable {
     var language: String
     var fieldsOfWork: [String]?
     var funding: Funding?
+    /// The article in other languages, by BCP 47 tag.
+    var translations: [String: ArticleDraft.Translation]?
 
     func draft() throws -> ArticleDraft {
         guard let kind = ArticleDraft.Kind(rawValue: kind) else {
@@ -229,9 +231,11 @@ struct ArticleRequest: Decodable {
                 deadline: deadline, minAmount: funding.minAmount, maxAmount: funding.maxAmount, currency: funding.currency,
                 eligibility: funding.eligibility, applicationURL: funding.applicationURL, funder: funding.funder)
         }
-        return ArticleDraft(
+        var draft = ArticleDraft(
             kind: kind, title: title, summary: summary, content: content, language: language, fieldsOfWork: fieldsOfWork ?? [],
             funding: details)
+        draft.translations = translations ?? [:]
+        return draft
     }
 }
 

@@ -167,7 +167,12 @@ enum OpenAPIDocument {
                 "content": string, "language": ["type": "string", "description": "BCP 47 tag, e.g. en, de, fr-BE"],
                 "fieldsOfWork": ["type": "array", "items": ["enum": .array(FieldOfWork.all.map { .string($0.id) })]],
                 "funding": ref("Funding"),
+                "translations": [
+                    "type": "object", "maxProperties": 10, "description": "The article in other languages, by BCP 47 tag",
+                    "additionalProperties": ref("Translation"),
+                ],
             ], required: ["kind", "title", "content", "language"]),
+            "Translation": object(["title": string, "summary": string, "content": string], required: ["title", "content"]),
             "Participation": object(["event": uri, "state": ["enum": ["pending", "accepted", "rejected"]]], required: ["event", "state"]),
             "Attendees": object(["count": ["type": "integer"], "actors": ["type": "array", "items": uri]], required: ["count", "actors"]),
             "QueueStatus": object(["inbox": counts, "deliveries": counts, "unavailableHosts": ["type": "array", "items": string]], required: ["inbox", "deliveries", "unavailableHosts"]),
