@@ -69,6 +69,21 @@ extension AppDatabase {
         }
     }
 
+    /// The live public objects of the given types, local ones and those received from actors an
+    /// organisation here follows (not whatever anyone sent), newest first.
+    package func discoverableObjects(types: [String], limit: Int) async throws -> [ObjectRecord] {
+        try await writer.read { db in
+            try ObjectRecord.filter(Column("isPublic") == true && types.contains(Column("type")))
+                .filter(sql: "isLocal OR attributedTo IN (SELECT followeeId FROM follow WHERE state = 'accepted')")
+                .order(Column("published").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// Actors by id (those known here), for showing names next to content.
+    package func actors(ids: Set<String>) async throws -> [ActorRecord] {
+        try await writer.read { db in try ActorRecord.filter(ids.contains(Column("id"))).fetchAll(db) }
+    }
+
     /// The object with this id.
     package func object(id: String) async throws -> ObjectRecord? {
         try await writer.read { db in try ObjectRecord.fetchOne(db, key: id) }

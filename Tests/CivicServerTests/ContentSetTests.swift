@@ -40,6 +40,14 @@ struct ContentSetTests {
             #expect(held.allSatisfy { $0.proofVerificationMethod == "\(alpha.id)#ed25519-key" })
             let corrected = try #require(held.first { $0.id == news })
             #expect(try JSONParser().parse(corrected.document)["content"]?.stringValue == "<p>News, corrected</p>")
+
+            // The follower's node shows what it holds: the discovery feeds list the live set.
+            let atom = try await HTTPTestClient.send(.GET, "\(follower.base)/feeds/discover/news.atom").text
+            #expect([news, reportID, call].allSatisfy { atom.contains("<id>\($0)</id>") })
+            #expect(!atom.contains(guideID))
+            let calendar = try await HTTPTestClient.send(.GET, "\(follower.base)/feeds/discover/events.ics").text.replacingOccurrences(of: "\r\n ", with: "")
+            #expect(calendar.contains("UID:\(event)"))
+            #expect(try await HTTPTestClient.send(.GET, "\(follower.base)/feeds/news.atom").text.contains(news) == false)
         }
     }
 }

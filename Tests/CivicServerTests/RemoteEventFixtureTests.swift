@@ -1,4 +1,5 @@
 import CivicFederation
+import CivicModel
 import CivicNode
 import CivicTesting
 import CivicVocabulary
@@ -19,14 +20,17 @@ struct RemoteEventFixtureTests {
         return try JSONParser().parse(text)
     }
 
-    @Test("Both shapes are accepted, stored with their dates, place and address, and sanitised", arguments: [
-        ("mobilizon.example/event.json", "mobilizon.example", "2030-03-14T17:30:00Z"),
-        ("gancio.example/event.json", "gancio.example", "2030-03-14T17:00:00Z"),
+    @Test("Both shapes are accepted, stored with their dates, place and address, sanitised, and shown in discovery", arguments: [
+        ("mobilizon.example/event.json", "mobilizon.example", "2030-03-14T17:30:00Z", "Maison des associations, 12 rue de la République, 69001 Lyon, France"),
+        ("gancio.example/event.json", "gancio.example", "2030-03-14T17:00:00Z", "Piazza Maggiore, Piazza Maggiore, 40121 Bologna BO"),
     ])
-    func receive(path: String, host: String, utcStart: String) async throws {
+    func receive(path: String, host: String, utcStart: String, place: String) async throws {
         try await withTestNetwork(count: 2) { network in
             let (sender, receiver) = (network.nodes[0], network.nodes[1])
             let alpha = try await sender.organization("alpha")
+            try await receiver.organization("beta")
+            try await FollowUseCase(node: receiver.node).follow(from: "beta", handle: sender.handle("alpha"))
+            try await network.waitUntilQuiet()
             let event = try Self.fixture(path, host: host, author: alpha.id, on: sender)
             let eventID = try #require(event["id"]?.stringValue)
             let create = CanonicalJSON.encode([
@@ -46,6 +50,63 @@ struct RemoteEventFixtureTests {
             let content = try #require(document["content"]?.stringValue)
             #expect(!content.contains("onerror") && !content.contains("javascript:") && !content.contains("<img"))
             #expect(content.hasPrefix("<p>"))
+
+            // Shown: on the discovery page and in the discovery calendar, not in the node's own feed.
+            let name = try #require(event["name"]?.stringValue)
+            let page = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover", headers: [("Accept", "text/html")])
+            #expect(page.status == 200)
+            #expect(page.text.contains(PlainText.escape(name)))
+            #expect(page.text.contains("by Alpha") || page.text.contains("by alpha@"))
+            let calendar = try EventTests.parseWithPythonICalendar(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").body)
+            let vevent = try #require(calendar["events"]?.arrayValue?.first { $0["uid"]?.stringValue == eventID })
+            #expect(vevent["summary"]?.stringValue == name)
+            #expect(vevent["location"]?.stringValue?.hasPrefix(place) == true)
+            let start = try #require(vevent["dtstart"]?.stringValue)
+            #expect(ISO8601DateFormatter().date(from: start) == Timestamp.date(utcStart))
+            let own = try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/events.ics")
+            #expect(!own.text.contains(eventID))
+        }
+    }
+
+    @Test("Discovery lists only followed authors' public events, escapes their text and links only http(s)")
+    func discoveryRefusesWhatItShouldNotShow() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (sender, receiver) = (network.nodes[0], network.nodes[1])
+            let alpha = try await sender.organization("alpha")
+            let stranger = try await sender.organization("stranger")
+            try await receiver.organization("beta")
+            try await FollowUseCase(node: receiver.node).follow(from: "beta", handle: sender.handle("alpha"))
+            try await network.waitUntilQuiet()
+
+            func send(_ suffix: String, by author: ActorProfile, name: String, url: String, to: [String], cc: [String]) async throws {
+                let event: JSONValue = [
+                    "id": .string("\(sender.base)/objects/\(suffix)"), "type": "Event", "attributedTo": .string(author.id),
+                    "name": .string(name), "url": .string(url), "startTime": "2030-05-01T10:00:00Z", "endTime": "2030-05-01T12:00:00Z",
+                    "to": .array(to.map(JSONValue.string)), "cc": .array(cc.map(JSONValue.string)),
+                ]
+                let create = CanonicalJSON.encode([
+                    "@context": .string(AS.context), "id": .string("\(author.id)/activities/\(suffix)"), "type": "Create",
+                    "actor": .string(author.id), "object": event, "to": .array(to.map(JSONValue.string)),
+                ])
+                let post = try await SignedPost.make(to: "\(receiver.base)/inbox", body: create, as: author.id, of: sender)
+                #expect(try await post.send().status == 202)
+            }
+            try await send("hostile", by: alpha, name: "<script>alert(1)</script>Teach-in", url: "javascript:alert(2)", to: [AS.publicCollection], cc: [])
+            try await send("quiet", by: alpha, name: "Unlisted meetup", url: "https://a.example/quiet", to: [], cc: [AS.publicCollection])
+            try await send("spam", by: stranger, name: "Unfollowed spam", url: "https://a.example/spam", to: [AS.publicCollection], cc: [])
+            try await network.waitUntilQuiet()
+
+            let page = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover", headers: [("Accept", "text/html")])
+            #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;Teach-in"))
+            #expect(!page.text.contains("<script>"))
+            #expect(!page.text.contains("javascript:"))
+            #expect(page.text.contains("href=\"\(sender.base)/objects/hostile\""))
+            #expect(!page.text.contains("Unlisted meetup"))
+            #expect(!page.text.contains("Unfollowed spam"))
+            let calendar = try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics")
+            #expect(calendar.text.contains("Teach-in"))
+            #expect(!calendar.text.contains("javascript:") && !calendar.text.contains("Unfollowed spam"))
+            #expect(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/fields/astrology/events.ics").status == 404)
         }
     }
 }

@@ -39,23 +39,35 @@ struct ActivityPubController<Context: RequestContext> {
             return Response(
                 status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
         }
-        for prefix in ["feeds", "feeds/fields/:field"] {
+        let feeds: [(String, FeedUseCase.Scope)] = [
+            ("feeds", .local), ("feeds/fields/:field", .local), ("feeds/discover", .discovery), ("feeds/discover/fields/:field", .discovery),
+        ]
+        for (prefix, scope) in feeds {
             router.get("\(prefix)/events.ics") { _, context -> Response in
                 let field = context.parameters.get("field")
-                let events = try await FeedUseCase(node: node).events(field: field)
-                let title = "CivicHub \(node.uris.authority)" + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
+                let events = try await FeedUseCase(node: node).events(field: field, scope: scope)
+                let title = "CivicHub \(node.uris.authority)" + (scope == .discovery ? " · discover" : "")
+                    + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
                 let text = CalendarFeed.render(events: events, calendarName: title, now: node.clock.now)
                 return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
             router.get("\(prefix)/news.atom") { request, context -> Response in
                 let field = context.parameters.get("field")
-                let entries = try await FeedUseCase(node: node).publications(field: field)
-                let title = "CivicHub \(node.uris.authority)" + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
+                let entries = try await FeedUseCase(node: node).publications(field: field, scope: scope)
+                let title = "CivicHub \(node.uris.authority)" + (scope == .discovery ? " · discover" : "")
+                    + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
                 let xml = AtomFeed.render(
                     title: title, author: node.uris.authority, feedURL: node.uris.base + request.uri.path, page: node.uris.base,
                     entries: entries, now: node.clock.now)
                 return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
             }
+        }
+        router.get("discover") { request, _ -> Response in
+            let field = request.uri.queryParameters.get("field").map { String($0) }
+            let found = try await FeedUseCase(node: node).discovery(field: field)
+            return .html(WebPages.discover(
+                node: node, field: field.flatMap(FieldOfWork.named), events: found.events, publications: found.publications,
+                authors: found.authors))
         }
         router.get("ns/civic") { _, _ -> Response in
             .json(CanonicalJSON.encode(CivicContext.document), contentType: "application/ld+json; charset=utf-8")

@@ -108,6 +108,11 @@ enum CalendarFeed {
                 parts.append(url)
                 continue
             }
+            // FEP-8a8e allows the address as one line of text (Gancio sends that).
+            if let line = place["address"]?.stringValue {
+                parts += [place["name"]?.stringValue, line].compactMap { $0 }
+                continue
+            }
             let address = place["address"]
             let locality = [address?["postalCode"]?.stringValue, address?["addressLocality"]?.stringValue].compactMap { $0 }.joined(separator: " ")
             parts += [place["name"]?.stringValue, address?["streetAddress"]?.stringValue, locality.isEmpty ? nil : locality,
