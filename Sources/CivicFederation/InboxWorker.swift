@@ -10,6 +10,8 @@ package struct InboxActivity: Sendable {
     package var type: String
     package var actorID: String
     package var document: JSONValue
+    /// Writes that go out with the batch this activity belongs to.
+    package var batch: InboxBatch
 }
 
 /// What the node does with each activity type; registered by CivicNode at start, so this
@@ -63,12 +65,13 @@ package final class InboxWorker: Service, Sendable {
             }
             if batch.isEmpty { return }
             var outcomes: [(id: Int64, failure: String?)] = []
+            let writes = InboxBatch()
             for item in batch {
                 guard let id = item.id else { continue }
-                outcomes.append((id, await process(item)))
+                outcomes.append((id, await process(item, writes: writes)))
             }
             do {
-                try await database.finishInboxItems(outcomes)
+                try await database.finishInboxItems(outcomes, storing: writes.pending)
             } catch {
                 logger.error("inbox.finish.failed", metadata: ["error": "\(error)"])
                 return
@@ -77,11 +80,12 @@ package final class InboxWorker: Service, Sendable {
     }
 
     /// Runs the listener; returns the failure to record, or nil.
-    private func process(_ item: InboxItemRecord) async -> String? {
+    private func process(_ item: InboxItemRecord, writes: InboxBatch) async -> String? {
         do {
             let document = try JSONParser(limits: .stored).parse(item.document)
             if let listener = listeners.listener(for: item.type) {
-                try await listener(InboxActivity(id: item.activityId, type: item.type, actorID: item.actorId, document: document))
+                try await listener(
+                    InboxActivity(id: item.activityId, type: item.type, actorID: item.actorId, document: document, batch: writes))
             }
             return nil
         } catch {

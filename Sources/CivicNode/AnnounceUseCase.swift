@@ -69,6 +69,6 @@ package struct AnnounceUseCase: Sendable {
             verified = try await node.resolver.object(id: objectID)
         }
         guard let author = verified["attributedTo"]?.iris.first, IRI.sameOrigin(author, objectID) else { return }
-        try await ContentUseCase(node: node).store(verified, author: author)
+        try await ContentUseCase(node: node).store(verified, author: author, with: activity.batch)
     }
 }

@@ -28,15 +28,15 @@ struct ContentUseCase {
             document = try await node.resolver.object(id: objectID)
             guard document["attributedTo"]?.iris.first == activity.actorID else { return }
         }
-        try await store(document, author: activity.actorID)
+        try await store(document, author: activity.actorID, with: activity.batch)
     }
 
     /// Stores a received object by `author` (already checked to be its owner), sanitised, with
-    /// the key whose proof verified.
-    func store(_ document: JSONValue, author: String) async throws {
+    /// the key whose proof verified, as part of the inbox worker's batch.
+    func store(_ document: JSONValue, author: String, with batch: InboxBatch) async throws {
         guard var record = try record(for: document, author: author) else { return }
         record.proofVerificationMethod = try await verifiedProof(of: document, author: author)
-        try await node.database.insertRemoteObject(record)
+        batch.insert(record)
     }
 
     func receiveUpdate(_ activity: InboxActivity) async throws {
@@ -52,10 +52,19 @@ struct ContentUseCase {
               var record = try record(for: object, author: activity.actorID)
         else { return }
         record.proofVerificationMethod = try await verifiedProof(of: object, author: activity.actorID)
+        // Its Create may be in the same batch, not yet written.
+        if let pending = activity.batch.pendingObject(id: objectID) {
+            guard pending.attributedTo == activity.actorID, let newVersion = record.updated,
+                  newVersion > (pending.updated ?? pending.published)
+            else { return }
+            record.published = pending.published
+            activity.batch.replacePending(record)
+            return
+        }
         // Deliveries can overtake each other: an Update of an object not seen yet stands in for
         // its Create (which is then ignored as older).
         guard let stored = try await node.database.object(id: objectID) else {
-            try await node.database.insertRemoteObject(record)
+            activity.batch.insert(record)
             return
         }
         guard !stored.isLocal, stored.attributedTo == activity.actorID else { return }
@@ -70,7 +79,12 @@ struct ContentUseCase {
     }
 
     func receiveDelete(_ activity: InboxActivity) async throws {
-        guard let objectID = activity.document["object"]?.iri, let stored = try await node.database.object(id: objectID),
+        guard let objectID = activity.document["object"]?.iri else { return }
+        if let pending = activity.batch.pendingObject(id: objectID), pending.attributedTo == activity.actorID {
+            activity.batch.dropPending(id: objectID)
+            return
+        }
+        guard let stored = try await node.database.object(id: objectID),
               !stored.isLocal, stored.attributedTo == activity.actorID
         else { return }
         try await node.database.deleteObject(id: objectID)

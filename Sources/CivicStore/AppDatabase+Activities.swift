@@ -29,15 +29,6 @@ extension AppDatabase {
         }
     }
 
-    /// Stores a received object unless one with this id exists. Returns false when it did.
-    @discardableResult
-    package func insertRemoteObject(_ object: ObjectRecord) async throws -> Bool {
-        try await writer.write { db in
-            try object.insert(db, onConflict: .ignore)
-            return db.changesCount > 0
-        }
-    }
-
     /// Replaces an object's document (an Update, or a local edit or deletion) and, in the same
     /// transaction, stores the activity announcing it and its deliveries.
     package func replace(object: ObjectRecord, activities: [ActivityRecord] = [], deliveries: [DeliveryRecord] = []) async throws {

@@ -19,9 +19,13 @@ extension AppDatabase {
         }
     }
 
-    /// Marks inbox items processed (or failed for good, with the reason), in one transaction.
-    package func finishInboxItems(_ outcomes: [(id: Int64, failure: String?)]) async throws {
+    /// Marks inbox items processed (or failed for good, with the reason) and stores the objects
+    /// they received (each unless one with its id exists), in one transaction.
+    package func finishInboxItems(_ outcomes: [(id: Int64, failure: String?)], storing objects: [ObjectRecord] = []) async throws {
         try await writer.write { db in
+            for object in objects {
+                try object.insert(db, onConflict: .ignore)
+            }
             for outcome in outcomes {
                 try db.execute(
                     sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?",

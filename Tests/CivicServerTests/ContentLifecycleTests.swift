@@ -55,6 +55,54 @@ struct ContentLifecycleTests {
         }
     }
 
+    @Test("Creates, Updates and Deletes that the worker takes in one batch end as if applied one by one")
+    func oneBatch() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            let author = "https://remote.example/actors/a", other = "https://remote.example/actors/b"
+            func object(_ name: String, _ content: String, updated: String? = nil, by actor: String = author) -> JSONValue {
+                var members: [String: JSONValue] = [
+                    "id": .string("https://remote.example/objects/\(name)"), "type": "Note", "attributedTo": .string(actor),
+                    "content": .string(content), "published": "2030-01-01T00:00:00Z", "to": [.string(AS.publicCollection)],
+                ]
+                if let updated { members["updated"] = .string(updated) }
+                return .object(members)
+            }
+            let activities: [(String, String, JSONValue)] = [
+                ("Create", author, object("x", "x1")),
+                ("Update", author, object("x", "x2", updated: "2030-01-02T00:00:00Z")),
+                ("Delete", author, "https://remote.example/objects/x"),
+                ("Create", author, object("y", "y1")),
+                ("Update", author, object("y", "y3", updated: "2030-01-03T00:00:00Z")),
+                ("Update", author, object("y", "stale", updated: "2030-01-02T00:00:00Z")),
+                ("Create", author, object("z", "z1")),
+                ("Delete", other, "https://remote.example/objects/z"),
+                ("Update", author, object("w", "w2", updated: "2030-01-02T00:00:00Z")),
+            ]
+            // One transaction: the worker finds all of them pending at once and takes one batch.
+            try await node.database.writer.write { db in
+                for (index, (type, actor, object)) in activities.enumerated() {
+                    let id = "\(actor)/activities/\(index)"
+                    let document: JSONValue = ["id": .string(id), "type": .string(type), "actor": .string(actor), "object": object]
+                    try InboxItemRecord(activityId: id, actorId: actor, type: type, document: CanonicalJSON.encode(document), receivedAt: Date())
+                        .insert(db)
+                }
+            }
+            node.node.inboxWake.signal()
+            try await network.waitUntilQuiet()
+
+            func content(_ name: String) async throws -> String? {
+                guard let record = try await node.database.object(id: "https://remote.example/objects/\(name)") else { return nil }
+                return try JSONParser().parse(record.document)["content"]?.stringValue
+            }
+            #expect(try await content("x") == nil)
+            #expect(try await content("y") == "y3")
+            #expect(try await content("z") == "z1")
+            #expect(try await content("w") == "w2")
+            #expect(try await node.database.inboxCounts() == ["done": activities.count])
+        }
+    }
+
     @Test("Forged Updates and Deletes change nothing and are answered 4xx")
     func forgeries() async throws {
         try await Self.withFollowedAlpha { network, alpha in
