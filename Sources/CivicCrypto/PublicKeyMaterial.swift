@@ -30,10 +30,7 @@ package enum PublicKeyMaterial: Sendable, Equatable {
     package func verify(signature: Data, over data: Data, algorithm: SignatureAlgorithm) throws {
         switch (self, algorithm) {
         case (.rsaPEM(let pem), .rsaSHA256):
-            let key: _RSA.Signing.PublicKey
-            do { key = try _RSA.Signing.PublicKey(pemRepresentation: pem) } catch {
-                throw CryptoError("key.invalid", "the RSA public key cannot be read or is shorter than 2048 bits")
-            }
+            let key = try ParsedRSAKeys.shared.key(pem)
             let signature = _RSA.Signing.RSASignature(rawRepresentation: signature)
             guard key.isValidSignature(signature, for: data, padding: .insecurePKCS1v1_5) else {
                 throw CryptoError("signature.invalid", "the signature does not verify")
@@ -49,5 +46,28 @@ package enum PublicKeyMaterial: Sendable, Equatable {
         default:
             throw CryptoError("key.invalid", "the key type does not match the signature algorithm")
         }
+    }
+}
+
+/// RSA public keys parsed once: reading a PEM key (base64, ASN.1, Montgomery set-up) costs more
+/// than checking a signature with it, and the same few thousand remote keys sign most requests.
+final class ParsedRSAKeys: @unchecked Sendable {
+    static let shared = ParsedRSAKeys()
+    /// Keys kept; when full the cache starts over (remote keys are re-read on next use).
+    static let capacity = 10_000
+    private let lock = NSLock()
+    private var keys: [String: _RSA.Signing.PublicKey] = [:]
+
+    func key(_ pem: String) throws -> _RSA.Signing.PublicKey {
+        if let key = lock.withLock({ keys[pem] }) { return key }
+        let key: _RSA.Signing.PublicKey
+        do { key = try _RSA.Signing.PublicKey(pemRepresentation: pem) } catch {
+            throw CryptoError("key.invalid", "the RSA public key cannot be read or is shorter than 2048 bits")
+        }
+        lock.withLock {
+            if keys.count >= Self.capacity { keys.removeAll(keepingCapacity: true) }
+            keys[pem] = key
+        }
+        return key
     }
 }
