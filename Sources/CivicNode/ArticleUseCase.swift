@@ -22,11 +22,10 @@ package struct ArticleUseCase: Sendable {
             throw DomainError.invalid(field: "org", reason: "\(name) has no followers collection")
         }
         let publication = Publication(node: node)
-        var texts = draft.translations.mapValues(text)
-        texts[draft.language] = text(ArticleDraft.Translation(title: draft.title, summary: draft.summary, content: draft.content))
         let document = ActivityDocuments.article(
             id: publication.newObjectID(), actor: author.id, followers: followers, kind: draft.kind.rawValue, language: draft.language,
-            texts: texts, fields: draft.fieldsOfWork.compactMap(FieldOfWork.named), funding: draft.funding.map(fundingBlock),
+            main: text(ArticleDraft.Translation(title: draft.title, summary: draft.summary, content: draft.content)),
+            translations: draft.translations.mapValues(text), fields: draft.fieldsOfWork.compactMap(FieldOfWork.named), funding: draft.funding.map(fundingBlock),
             published: Timestamp.string(node.clock.now))
         return try await publication.publish(document, by: author)
     }

@@ -52,19 +52,21 @@ struct ContentUseCase {
               var record = try record(for: object, author: activity.actorID)
         else { return }
         record.proofVerificationMethod = try await verifiedProof(of: object, author: activity.actorID)
-        // Its Create may be in the same batch, not yet written.
-        if let pending = activity.batch.pendingObject(id: objectID) {
-            guard pending.attributedTo == activity.actorID, let newVersion = record.updated,
-                  newVersion > (pending.updated ?? pending.published)
-            else { return }
-            record.published = pending.published
-            activity.batch.replacePending(record)
-            return
+        // A Create of it may be in the same batch, not yet written; it is also checked against
+        // what is stored (that pending Create may repeat an object already here).
+        let pending = activity.batch.pendingObject(id: objectID)
+        if let pending {
+            guard pending.attributedTo == activity.actorID else { return }
+            if let newVersion = record.updated, newVersion > (pending.updated ?? pending.published) {
+                var replaced = record
+                replaced.published = pending.published
+                activity.batch.replacePending(replaced)
+            }
         }
         // Deliveries can overtake each other: an Update of an object not seen yet stands in for
         // its Create (which is then ignored as older).
         guard let stored = try await node.database.object(id: objectID) else {
-            activity.batch.insert(record)
+            if pending == nil { activity.batch.insert(record) }
             return
         }
         guard !stored.isLocal, stored.attributedTo == activity.actorID else { return }
@@ -82,7 +84,6 @@ struct ContentUseCase {
         guard let objectID = activity.document["object"]?.iri else { return }
         if let pending = activity.batch.pendingObject(id: objectID), pending.attributedTo == activity.actorID {
             activity.batch.dropPending(id: objectID)
-            return
         }
         guard let stored = try await node.database.object(id: objectID),
               !stored.isLocal, stored.attributedTo == activity.actorID
@@ -119,7 +120,9 @@ struct ContentUseCase {
                 return .string(field == "nameMap" ? text : HTMLSanitizer.sanitize(text))
             })
         }
-        let published = object["published"]?.stringValue.flatMap(Timestamp.date) ?? node.clock.now
+        // A `published` in the future would pin the object to the top of every list.
+        let published = min(object["published"]?.stringValue.flatMap(Timestamp.date) ?? node.clock.now, node.clock.now)
+        members["published"] = .string(Timestamp.string(published))
         let updated = object["updated"]?.stringValue.flatMap(Timestamp.date)
         let audience = (object["to"]?.iris ?? []) + (object["cc"]?.iris ?? [])
         return ObjectRecord(

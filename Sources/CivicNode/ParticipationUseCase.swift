@@ -31,9 +31,7 @@ package struct ParticipationUseCase: Sendable {
         let now = node.clock.now
         if node.uris.isLocal(eventID) {
             let event = try await localEvent(eventID)
-            if event.joinMode == .external {
-                throw DomainError.conflict("event.externalRegistration", "this event takes registrations at \(event.externalURL ?? "its own site")")
-            }
+            if event.joinMode == .external { throw Self.externalRegistration(event.externalURL) }
             return try await node.database.saveParticipation(
                 ParticipationRecord(
                     eventId: eventID, actorId: participant.id, activityId: joinID, state: event.joinMode == .restricted ? "pending" : "accepted",
@@ -163,7 +161,7 @@ package struct ParticipationUseCase: Sendable {
     /// (the organiser sees who through the API; participants of civic events may be at risk).
     package func attendeesCollection(eventID: String) async throws -> JSONValue {
         _ = try await localEvent(eventID)
-        let count = try await node.database.attendees(of: eventID).count
+        let count = try await node.database.attendeeCount(of: eventID)
         return [
             "@context": .string(AS.context), "id": .string("\(eventID)/attendees"), "type": "OrderedCollection",
             "totalItems": .number(Double(count)),
@@ -186,6 +184,11 @@ package struct ParticipationUseCase: Sendable {
         )
     }
 
+    /// Why an organisation cannot join an event that takes registrations elsewhere.
+    private static func externalRegistration(_ url: String?) -> DomainError {
+        .conflict("event.externalRegistration", "this event takes registrations at \(url.map { String($0.prefix(300)) } ?? "its own site")")
+    }
+
     private func remoteOrganiser(of eventID: String) async throws -> ActorProfile {
         do {
             let event = try await node.resolver.object(id: eventID)
@@ -193,6 +196,9 @@ package struct ParticipationUseCase: Sendable {
                   IRI.sameOrigin(organiser, eventID)
             else {
                 throw DomainError.invalid(field: "event", reason: "\(eventID) is not an event with an organiser on its server")
+            }
+            if event["joinMode"]?.stringValue == EventDraft.JoinMode.external.rawValue {
+                throw Self.externalRegistration(event["externalParticipationUrl"]?.stringValue)
             }
             return try await node.resolver.actor(id: organiser)
         } catch let error as FederationError {

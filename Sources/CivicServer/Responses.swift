@@ -53,3 +53,21 @@ enum ActivityPubMediaType {
 enum HTML {
     static func escape(_ text: String) -> String { PlainText.escape(text) }
 }
+
+/// Links taken from received documents, checked before they go into a page, feed or calendar.
+enum WebLink {
+    /// `text` when it is an http(s) URL with nothing that could break out of an attribute or a
+    /// line (no spaces, control or non-ASCII characters); otherwise nil.
+    static func http(_ text: String?) -> String? {
+        guard let text, text.count <= 2048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()),
+              text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0.isASCII })
+        else { return nil }
+        return text
+    }
+
+    /// The `webcal://` form of an http(s) URL, which calendar apps subscribe to.
+    static func webcal(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        return "webcal" + url[schemeEnd.lowerBound...]
+    }
+}

@@ -74,4 +74,11 @@ extension AppDatabase {
                     .filter(Column("eventId") == event && Column("state") == "accepted").order(Column("id")))
         }
     }
+
+    /// How many take part in an event (accepted joins).
+    package func attendeeCount(of event: String) async throws -> Int {
+        try await writer.read { db in
+            try ParticipationRecord.filter(Column("eventId") == event && Column("state") == "accepted").fetchCount(db)
+        }
+    }
 }

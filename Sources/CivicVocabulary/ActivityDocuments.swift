@@ -205,10 +205,11 @@ extension ActivityDocuments {
     /// `summary` and `content`, for readers without language maps), and for funding calls a
     /// `civic:funding` block.
     public static func article(
-        id: String, actor: String, followers: String, kind: String, language: String, texts: [String: ArticleText],
-        fields: [FieldOfWork], funding: JSONValue?, published: String
+        id: String, actor: String, followers: String, kind: String, language: String, main primary: ArticleText,
+        translations: [String: ArticleText], fields: [FieldOfWork], funding: JSONValue?, published: String
     ) -> JSONValue {
-        let primary = texts[language] ?? texts.values.first ?? ArticleText(title: "", summary: nil, html: "")
+        var texts = translations
+        texts[language] = primary
         var members: [String: JSONValue] = [
             "@context": CivicContext.documentContext, "id": .string(id), "type": "Article", "attributedTo": .string(actor),
             "kind": .string(kind), "name": .string(primary.title), "nameMap": .object(texts.mapValues { .string($0.title) }),

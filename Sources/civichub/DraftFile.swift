@@ -44,6 +44,24 @@ enum DraftFile {
         }
     }
 
+    /// A number, written as one (JSON) or as text (YAML scalars stay text until a field needs a number).
+    static func number(_ value: JSONValue, _ field: String) throws -> Double? {
+        guard let member = value[field], member != .null else { return nil }
+        guard let number = member.numberValue ?? member.stringValue.flatMap(Double.init), number.isFinite else {
+            throw ValidationError("--file: \(field) must be a number")
+        }
+        return number
+    }
+
+    /// A whole number within `range`.
+    static func integer(_ value: JSONValue, _ field: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let number = try number(value, field) else { return nil }
+        guard let whole = Int(exactly: number), range.contains(whole) else {
+            throw ValidationError("--file: \(field) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return whole
+    }
+
     static func date(_ value: JSONValue, _ field: String) throws -> Date? {
         guard let text = try string(value, field) else { return nil }
         guard let date = Timestamp.date(text) else { throw ValidationError("--file: \(field) must be an RFC 3339 date-time") }
@@ -74,7 +92,7 @@ enum DraftFile {
             }
             location = result
         }
-        let capacity = value["maximumAttendeeCapacity"]?.numberValue.map { Int($0) }
+        let capacity = try integer(value, "maximumAttendeeCapacity", in: 1...1_000_000)
         var draft = EventDraft(
             name: name, description: try string(value, "content") ?? string(value, "summary"), startTime: start,
             endTime: try date(value, "endTime"), timezone: timezone, location: location, maximumAttendeeCapacity: capacity)
@@ -115,7 +133,7 @@ enum DraftFile {
             guard let deadline = try date(block, "deadline") else { throw ValidationError("--file: funding.deadline is required") }
             guard let url = try string(block, "applicationURL") else { throw ValidationError("--file: funding.applicationURL is required") }
             funding = ArticleDraft.Funding(
-                deadline: deadline, minAmount: block["minAmount"]?.numberValue, maxAmount: block["maxAmount"]?.numberValue,
+                deadline: deadline, minAmount: try number(block, "minAmount"), maxAmount: try number(block, "maxAmount"),
                 currency: try string(block, "currency"), eligibility: try string(block, "eligibility"), applicationURL: url,
                 funder: try string(block, "funder"))
         }

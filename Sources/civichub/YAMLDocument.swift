@@ -21,20 +21,20 @@ enum YAMLDocument {
         return try convert(root, depth: 0, budget: &budget)
     }
 
-    /// Plain scalars become what YAML resolves them to (null, boolean, number); everything
-    /// else, dates included, stays text for the field's own parser.
+    /// Plain `null`/`~` and `true`/`false` (YAML 1.2's core schema) become null and booleans;
+    /// every other scalar stays text — `no` is Norwegian, `01067` a postal code — and numeric
+    /// fields read their number from it.
     private static func convert(_ node: Node, depth: Int, budget: inout Int) throws(VocabularyError) -> JSONValue {
         budget -= 1
         guard budget >= 0 else { throw VocabularyError(code: "yaml.invalid", reason: "more than \(maxNodes) values (aliases expanded)") }
         guard depth <= maxDepth else { throw VocabularyError(code: "yaml.invalid", reason: "nested deeper than \(maxDepth) levels") }
         switch node {
         case .scalar(let scalar):
-            switch Tag.Name(rawValue: node.tag.rawValue) {
-            case .null: return .null
-            case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
-            case .int, .float:
-                guard let number = node.float, number.isFinite else { return .string(scalar.string) }
-                return .number(number)
+            guard scalar.style == .plain else { return .string(scalar.string) }
+            switch scalar.string {
+            case "", "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
             default: return .string(scalar.string)
             }
         case .sequence(let sequence):

@@ -59,6 +59,37 @@ struct W3CDataIntegrityVectorTests {
         #expect(proof.created == "2023-02-24T23:36:38Z")
     }
 
+    @Test("A proof whose own @context does not begin the document's is refused as proof.context, even when signed")
+    func contextMismatch() throws {
+        let key = try Ed25519KeyPair(secretKeyMultibase: Self.secretKeyMultibase)
+        var options = Self.proofOptions
+        options["@context"] = ["https://www.w3.org/ns/credentials/examples/v2"]
+        let hashData = Data(SHA256.hash(data: CanonicalJSON.encode(.object(options))))
+            + Data(SHA256.hash(data: CanonicalJSON.encode(Self.unsecured)))
+        guard case .object(var members) = Self.unsecured else { return }
+        let signature = try key.sign(hashData)
+        // base58btc of the signature, written here so the test needs no encoder of ours
+        let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+        var digits: [Int] = [0]
+        for byte in signature {
+            var carry = Int(byte)
+            for index in digits.indices {
+                carry += digits[index] << 8
+                digits[index] = carry % 58
+                carry /= 58
+            }
+            while carry > 0 { digits.append(carry % 58); carry /= 58 }
+        }
+        let leadingZeros = signature.prefix { $0 == 0 }.count
+        let encoded = String(repeating: "1", count: leadingZeros) + String(digits.reversed().drop { $0 == 0 }.map { alphabet[$0] })
+        options["proofValue"] = .string("z" + encoded)
+        members["proof"] = .object(options)
+        let publicKey = try PublicKeyMaterial.ed25519(multibase: Self.publicKeyMultibase)
+        #expect(throws: CivicCrypto.CryptoError("proof.context", "the proof's @context does not match the document's")) {
+            try DataIntegrity.verify(.object(members), with: publicKey)
+        }
+    }
+
     @Test("Any change to the vector's document, proof options or signature fails", arguments: [
         "name", "validFrom", "credentialSubject", "proof.created", "proof.@context", "proof.proofValue",
     ])
@@ -77,6 +108,11 @@ struct W3CDataIntegrityVectorTests {
         }
         members["proof"] = .object(proof)
         let key = try PublicKeyMaterial.ed25519(multibase: Self.publicKeyMultibase)
-        #expect(throws: CivicCrypto.CryptoError.self) { try DataIntegrity.verify(.object(members), with: key) }
+        do {
+            try DataIntegrity.verify(.object(members), with: key)
+            Issue.record("a changed \(field) verified")
+        } catch let error as CivicCrypto.CryptoError {
+            #expect(error.code == "proof.invalid", "\(error)")
+        }
     }
 }

@@ -68,7 +68,7 @@ struct CommandLineTests {
             location:
               - type: Place
                 name: Haus der Demokratie
-                address: {type: PostalAddress, addressLocality: Berlin, addressCountry: DE}
+                address: {type: PostalAddress, postalCode: 0150, addressLocality: Oslo, addressCountry: NO}
               - type: VirtualLocation
                 url: https://meet.example/workshop
             """.write(toFile: event, atomically: true, encoding: .utf8)
@@ -86,6 +86,10 @@ struct CommandLineTests {
         #expect(document["category"]?.stringValue == "WORKSHOPS_SKILL_SHARING")
         #expect(document["fieldOfWork"]?.arrayValue?.count == 2)
         #expect(document["location"]?.arrayValue?.last?["url"]?.stringValue == "https://meet.example/workshop")
+        // Plain scalars stay text: a postal code keeps its leading zero, NO is Norway, not "false".
+        let address = document["location"]?.arrayValue?.first?["address"]
+        #expect(address?["postalCode"]?.stringValue == "0150")
+        #expect(address?["addressCountry"]?.stringValue == "NO")
 
         let report = data + "/report.yml"
         try """
@@ -112,6 +116,8 @@ struct CommandLineTests {
             + "d: &d [*c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n", "values"),
         (String(repeating: "[", count: 40) + String(repeating: "]", count: 40), "nested deeper"),
         ("name: x\nstartTime: tomorrow\ntimezone: UTC\n", "startTime"),
+        ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\nmaximumAttendeeCapacity: 1e300\n", "maximumAttendeeCapacity"),
+        ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\nmaximumAttendeeCapacity: many\n", "maximumAttendeeCapacity"),
         ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\ncategory: PICNIC\nlocation: {type: VirtualLocation, url: https://a.example}\n", "category"),
         ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\njoinMode: external\nlocation: {type: VirtualLocation, url: https://a.example}\n", "externalParticipationUrl"),
     ])

@@ -60,7 +60,7 @@ struct ContentLifecycleTests {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
             let author = "https://remote.example/actors/a", other = "https://remote.example/actors/b"
-            func object(_ name: String, _ content: String, updated: String? = nil, by actor: String = author) -> JSONValue {
+            @Sendable func object(_ name: String, _ content: String, updated: String? = nil, by actor: String = author) -> JSONValue {
                 var members: [String: JSONValue] = [
                     "id": .string("https://remote.example/objects/\(name)"), "type": "Note", "attributedTo": .string(actor),
                     "content": .string(content), "published": "2030-01-01T00:00:00Z", "to": [.string(AS.publicCollection)],
@@ -68,7 +68,21 @@ struct ContentLifecycleTests {
                 if let updated { members["updated"] = .string(updated) }
                 return .object(members)
             }
+            // v and u are stored before the batch; the batch repeats their Creates, then deletes v and updates u.
+            for name in ["v", "u"] {
+                try await node.database.writer.write { db in
+                    try ObjectRecord(
+                        id: "https://remote.example/objects/\(name)", type: "Note", attributedTo: author, isLocal: false, isPublic: true,
+                        document: CanonicalJSON.encode(object(name, "\(name)1")), published: Date(timeIntervalSince1970: 1_893_456_000),
+                        updated: nil
+                    ).insert(db)
+                }
+            }
             let activities: [(String, String, JSONValue)] = [
+                ("Create", author, object("v", "v1")),
+                ("Delete", author, "https://remote.example/objects/v"),
+                ("Create", author, object("u", "u1")),
+                ("Update", author, object("u", "u2", updated: "2030-01-02T00:00:00Z")),
                 ("Create", author, object("x", "x1")),
                 ("Update", author, object("x", "x2", updated: "2030-01-02T00:00:00Z")),
                 ("Delete", author, "https://remote.example/objects/x"),
@@ -95,6 +109,8 @@ struct ContentLifecycleTests {
                 guard let record = try await node.database.object(id: "https://remote.example/objects/\(name)") else { return nil }
                 return try JSONParser().parse(record.document)["content"]?.stringValue
             }
+            #expect(try await content("v") == nil)
+            #expect(try await content("u") == "u2")
             #expect(try await content("x") == nil)
             #expect(try await content("y") == "y3")
             #expect(try await content("z") == "z1")

@@ -1,7 +1,10 @@
 import CivicModel
 import CivicNode
+import CivicStore
 import CivicTesting
+import CivicVocabulary
 import Foundation
+import GRDB
 import Testing
 
 @Suite("Joining and leaving events across nodes", .serialized)
@@ -81,14 +84,35 @@ struct ParticipationTests {
             let external = try await EventUseCase(node: home.node).publish(name: "alpha", draft: draft)
             let open = try await EventUseCase(node: home.node).publish(name: "alpha", draft: EventTests.hybrid("Open workshop"))
 
-            try await ParticipationUseCase(node: remote.node).join(name: "beta", eventID: external)
+            // beta's node would refuse to join (it reads joinMode first); another server's Join gets an Ignore.
+            let join = CanonicalJSON.encode(ActivityDocuments.join(id: "\(beta.id)/activities/join-external", actor: beta.id, event: external))
+            #expect(try await SignedPost.make(to: "\(home.base)/inbox", body: join, as: beta.id, of: remote).send().status == 202)
             try await ParticipationUseCase(node: remote.node).join(name: "beta", eventID: open)
             try await network.waitUntilQuiet()
-            // Ignored: beta does not take part, and the organiser's node records nobody.
-            #expect(try await remote.database.participation(event: external, actor: beta.id) == nil)
+            // Ignored: the organiser's node records nobody, and beta's node received the Ignore.
             #expect(try await ParticipationUseCase(node: home.node).attendees(name: "alpha", eventID: external).isEmpty)
-            await #expect(throws: DomainError.self) {
-                try await ParticipationUseCase(node: home.node).join(name: "alpha", eventID: external)
+            let received = try await remote.database.writer.read { db in
+                try InboxItemRecord.filter(Column("type") == "Ignore").fetchCount(db)
+            }
+            #expect(received == 1)
+            // The organiser's node answered with an Ignore embedding the Join, not a Reject.
+            let answers = try await home.database.writer.read { db in
+                try ActivityRecord.filter(Column("objectId") != nil).fetchAll(db)
+            }.map { try JSONParser().parse($0.document) }
+            let ignore = try #require(answers.first { $0["type"]?.stringValue == "Ignore" })
+            #expect(ignore["object"]?["type"]?.stringValue == "Join")
+            #expect(ignore["object"]?["actor"]?.stringValue == beta.id)
+            #expect(ignore["object"]?["object"]?.stringValue == external)
+            #expect(!answers.contains { $0["type"]?.stringValue == "Reject" })
+            // Organisations on either node are told where to register instead.
+            for (node, name) in [(home, "alpha"), (remote, "beta")] {
+                do {
+                    try await ParticipationUseCase(node: node.node).join(name: name, eventID: external)
+                    Issue.record("\(name) joined an event with external registration")
+                } catch let error as DomainError {
+                    #expect(error.code == "event.externalRegistration")
+                    #expect(error.message.contains("https://conference.example/register"))
+                }
             }
 
             let document = try await HTTPTestClient.getJSON(external)

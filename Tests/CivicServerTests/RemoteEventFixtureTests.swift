@@ -68,7 +68,7 @@ struct RemoteEventFixtureTests {
         }
     }
 
-    @Test("Discovery lists only followed authors' public events, escapes their text and links only http(s)")
+    @Test("Discovery lists only followed authors' public, upcoming events, soonest first, escapes their text and links only http(s)")
     func discoveryRefusesWhatItShouldNotShow() async throws {
         try await withTestNetwork(count: 2) { network in
             let (sender, receiver) = (network.nodes[0], network.nodes[1])
@@ -78,36 +78,59 @@ struct RemoteEventFixtureTests {
             try await FollowUseCase(node: receiver.node).follow(from: "beta", handle: sender.handle("alpha"))
             try await network.waitUntilQuiet()
 
-            func send(_ suffix: String, by author: ActorProfile, name: String, url: String, to: [String], cc: [String]) async throws {
-                let event: JSONValue = [
-                    "id": .string("\(sender.base)/objects/\(suffix)"), "type": "Event", "attributedTo": .string(author.id),
-                    "name": .string(name), "url": .string(url), "startTime": "2030-05-01T10:00:00Z", "endTime": "2030-05-01T12:00:00Z",
+            func send(
+                _ suffix: String, by author: ActorProfile, type: String = "Event", name: String, url: String,
+                start: String = "2030-05-01T10:00:00Z", to: [String] = [AS.publicCollection], cc: [String] = [],
+                extra: [String: JSONValue] = [:]
+            ) async throws {
+                var object: [String: JSONValue] = [
+                    "id": .string("\(sender.base)/objects/\(suffix)"), "type": .string(type), "attributedTo": .string(author.id),
+                    "name": .string(name), "url": .string(url), "startTime": .string(start), "content": "<p>text</p>",
                     "to": .array(to.map(JSONValue.string)), "cc": .array(cc.map(JSONValue.string)),
                 ]
+                object.merge(extra) { _, new in new }
                 let create = CanonicalJSON.encode([
                     "@context": .string(AS.context), "id": .string("\(author.id)/activities/\(suffix)"), "type": "Create",
-                    "actor": .string(author.id), "object": event, "to": .array(to.map(JSONValue.string)),
+                    "actor": .string(author.id), "object": .object(object), "to": .array(to.map(JSONValue.string)),
                 ])
                 let post = try await SignedPost.make(to: "\(receiver.base)/inbox", body: create, as: author.id, of: sender)
                 #expect(try await post.send().status == 202)
             }
-            try await send("hostile", by: alpha, name: "<script>alert(1)</script>Teach-in", url: "javascript:alert(2)", to: [AS.publicCollection], cc: [])
+            let climate = try #require(FieldOfWork.named("climate"))
+            try await send("later", by: alpha, name: "Later assembly", url: "https://a.example/later", start: "2031-01-01T10:00:00Z")
+            try await send("hostile", by: alpha, name: "<script>alert(1)</script>Teach-in", url: "javascript:alert(2)")
+            try await send("sooner", by: alpha, name: "Sooner climate camp", url: "https://a.example/sooner", start: "2030-04-01T10:00:00Z",
+                           extra: ["fieldOfWork": [.string(climate.iri)], "ical:status": "CANCELLED"])
+            try await send("past", by: alpha, name: "Past meetup", url: "https://a.example/past", start: "2020-01-01T10:00:00Z")
             try await send("quiet", by: alpha, name: "Unlisted meetup", url: "https://a.example/quiet", to: [], cc: [AS.publicCollection])
-            try await send("spam", by: stranger, name: "Unfollowed spam", url: "https://a.example/spam", to: [AS.publicCollection], cc: [])
+            try await send("spam", by: stranger, name: "Unfollowed spam", url: "https://a.example/spam")
+            try await send("note", by: alpha, type: "Note", name: "Field notes", url: "javascript:alert(3)")
             try await network.waitUntilQuiet()
 
-            let page = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover", headers: [("Accept", "text/html")])
-            #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;Teach-in"))
-            #expect(!page.text.contains("<script>"))
-            #expect(!page.text.contains("javascript:"))
-            #expect(page.text.contains("href=\"\(sender.base)/objects/hostile\""))
-            #expect(!page.text.contains("Unlisted meetup"))
-            #expect(!page.text.contains("Unfollowed spam"))
-            let calendar = try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics")
-            #expect(calendar.text.contains("Teach-in"))
-            #expect(!calendar.text.contains("javascript:") && !calendar.text.contains("Unfollowed spam"))
+            let page = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover", headers: [("Accept", "text/html")]).text
+            #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;Teach-in"))
+            #expect(!page.contains("<script>"))
+            #expect(!page.contains("javascript:"))
+            #expect(page.contains("href=\"\(sender.base)/objects/hostile\""))
+            #expect(!page.contains("Unlisted meetup") && !page.contains("Unfollowed spam") && !page.contains("Past meetup"))
+            let sooner = try #require(page.range(of: "Sooner climate camp")), later = try #require(page.range(of: "Later assembly"))
+            #expect(sooner.lowerBound < later.lowerBound)
+            #expect(page.contains("Sooner climate camp</a> — 2030-04-01 10:00 (UTC) <strong>cancelled</strong>"))
+            #expect(page.contains("Field notes"))
+
+            let fieldPage = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover?field=climate", headers: [("Accept", "text/html")]).text
+            #expect(fieldPage.contains("Sooner climate camp") && !fieldPage.contains("Later assembly"))
+
+            let calendar = try EventTests.parseWithPythonICalendar(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").body)
+            let events = try #require(calendar["events"]?.arrayValue)
+            #expect(events.first { $0["summary"]?.stringValue == "Sooner climate camp" }?["status"]?.stringValue == "CANCELLED")
+            #expect(events.contains { $0["summary"]?.stringValue?.hasSuffix("Teach-in") == true })
+            #expect(!events.contains { $0["summary"]?.stringValue == "Unfollowed spam" })
+            #expect(!events.contains { $0["url"]?.stringValue?.hasPrefix("javascript") == true })
+            let atom = try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/news.atom").text
+            #expect(atom.contains("<link rel=\"alternate\" href=\"\(sender.base)/objects/note\"/>"))
+            #expect(!atom.contains("javascript:"))
             #expect(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/fields/astrology/events.ics").status == 404)
         }
     }
 }
-

@@ -42,20 +42,23 @@ struct ActivityPubController<Context: RequestContext> {
         let feeds: [(String, FeedUseCase.Scope)] = [
             ("feeds", .local), ("feeds/fields/:field", .local), ("feeds/discover", .discovery), ("feeds/discover/fields/:field", .discovery),
         ]
+        /// "CivicHub HOST · discover · Field" for the node-wide feeds.
+        @Sendable func feedTitle(_ scope: FeedUseCase.Scope, _ field: String?) -> String {
+            "CivicHub \(node.uris.authority)" + (scope == .discovery ? " · discover" : "")
+                + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
+        }
         for (prefix, scope) in feeds {
             router.get("\(prefix)/events.ics") { _, context -> Response in
                 let field = context.parameters.get("field")
                 let events = try await FeedUseCase(node: node).events(field: field, scope: scope)
-                let title = "CivicHub \(node.uris.authority)" + (scope == .discovery ? " · discover" : "")
-                    + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
+                let title = feedTitle(scope, field)
                 let text = CalendarFeed.render(events: events, calendarName: title, now: node.clock.now)
                 return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
             router.get("\(prefix)/news.atom") { request, context -> Response in
                 let field = context.parameters.get("field")
                 let entries = try await FeedUseCase(node: node).publications(field: field, scope: scope)
-                let title = "CivicHub \(node.uris.authority)" + (scope == .discovery ? " · discover" : "")
-                    + (field.flatMap(FieldOfWork.named).flatMap { $0.labels["en"] }.map { " · \($0)" } ?? "")
+                let title = feedTitle(scope, field)
                 let xml = AtomFeed.render(
                     title: title, author: node.uris.authority, feedURL: node.uris.base + request.uri.path, page: node.uris.base,
                     entries: entries, now: node.clock.now)

@@ -36,8 +36,7 @@ enum WebPages {
     /// The events feed, as `webcal://` (calendar apps subscribe) or the plain http(s) link.
     static func calendarURL(_ actor: ActorProfile, webcal: Bool) -> String {
         let url = "\(actor.id)/events.ics"
-        guard webcal, let schemeEnd = url.range(of: "://") else { return url }
-        return "webcal" + url[schemeEnd.lowerBound...]
+        return webcal ? WebLink.webcal(url) : url
     }
 
     static func home(node: Node, organizations: [ActorProfile]) -> String {
@@ -58,7 +57,7 @@ enum WebPages {
     ) -> String {
         let query = field.map { "/fields/\($0.id)" } ?? ""
         let calendar = "\(node.uris.base)/feeds/discover\(query)/events.ics"
-        let webcal = calendar.range(of: "://").map { "webcal" + calendar[$0.lowerBound...] } ?? calendar
+        let webcal = WebLink.webcal(calendar)
         let fields = FieldOfWork.all.map { known in
             known.id == field?.id
                 ? "<strong>\(HTML.escape(known.labels["en"] ?? known.id))</strong>"
@@ -66,17 +65,18 @@ enum WebPages {
         }
         let eventItems = events.compactMap { event -> String? in
             guard let name = event["name"]?.stringValue, let start = event["startTime"]?.stringValue.flatMap(Timestamp.date) else { return nil }
-            let zone = event["timezone"]?.stringValue.flatMap { TimeZone(identifier: $0) } ?? TimeZone(secondsFromGMT: 0) ?? .current
+            let zoneName = event["timezone"]?.stringValue.flatMap { CalendarFeed.ianaZones.contains($0) ? $0 : nil } ?? "UTC"
+            let zone = TimeZone(identifier: zoneName) ?? .current
             let status = CalendarFeed.status(of: event) == "CANCELLED" ? " <strong>cancelled</strong>" : ""
             let place = CalendarFeed.locationText(event["location"]).map { " · \(HTML.escape($0))" } ?? ""
-            return "<li>\(link(event, text: name)) — \(HTML.escape(display(start, zone)))\(status)\(place)\(byline(event, authors))</li>"
+            return "<li>\(link(event, text: name)) — \(HTML.escape(display(start, zone, named: zoneName)))\(status)\(place)\(byline(event, authors))</li>"
         }
         let publicationItems = publications.compactMap { item -> String? in
             let text = HTMLSanitizer.text(item["content"]?.stringValue ?? "")
             let title = item["name"]?.stringValue ?? String(text.split(separator: "\n").first?.prefix(120) ?? "")
             guard !title.isEmpty else { return nil }
             let kind = item["kind"]?.stringValue.flatMap { ArticleDraft.Kind(rawValue: $0) }.map(label) ?? "News"
-            let date = item["published"]?.stringValue.flatMap(Timestamp.date).map { " · \(HTML.escape(display($0, TimeZone(secondsFromGMT: 0) ?? .current, time: false)))" } ?? ""
+            let date = item["published"]?.stringValue.flatMap(Timestamp.date).map { " · \(HTML.escape(display($0, TimeZone(identifier: "UTC") ?? .current, named: nil)))" } ?? ""
             return "<li>\(link(item, text: title)) — \(HTML.escape(kind))\(date)\(byline(item, authors))</li>"
         }
         return page(
@@ -98,7 +98,7 @@ enum WebPages {
 
     /// The object's title linked to its page (its `url`, else its id) when that is http(s).
     private static func link(_ object: JSONValue, text: String) -> String {
-        guard let url = CalendarFeed.webURL(object["url"]?.stringValue) ?? CalendarFeed.webURL(object["id"]?.stringValue) else {
+        guard let url = WebLink.http(object["url"]?.stringValue) ?? WebLink.http(object["id"]?.stringValue) else {
             return HTML.escape(text)
         }
         return "<a href=\"\(HTML.escape(url))\" rel=\"nofollow noopener\">\(HTML.escape(text))</a>"
@@ -110,13 +110,14 @@ enum WebPages {
         return " · by \(HTML.escape(name))"
     }
 
-    /// `2026-12-01 18:00 (Europe/Berlin)`, or the date alone.
-    private static func display(_ date: Date, _ zone: TimeZone, time: Bool = true) -> String {
+    /// `2026-12-01 18:00 (Europe/Berlin)` in the zone so named, or the date alone without a name.
+    private static func display(_ date: Date, _ zone: TimeZone, named name: String?) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-        return time ? day + String(format: " %02d:%02d (%@)", parts.hour ?? 0, parts.minute ?? 0, zone.identifier) : day
+        guard let name else { return day }
+        return day + String(format: " %02d:%02d (%@)", parts.hour ?? 0, parts.minute ?? 0, name)
     }
 
     private static func label(_ kind: ArticleDraft.Kind) -> String {

@@ -26,7 +26,10 @@ enum AtomFeed {
 
             """
         for entry in entries {
-            guard let id = entry["id"]?.stringValue, let published = entry["published"]?.stringValue else { continue }
+            guard let id = entry["id"]?.stringValue, let link = WebLink.http(entry["url"]?.stringValue) ?? WebLink.http(id),
+                  let published = entry["published"]?.stringValue.flatMap(Timestamp.date).map(Timestamp.string)
+            else { continue }
+            let updated = entry["updated"]?.stringValue.flatMap(Timestamp.date).map(Timestamp.string) ?? published
             let html = entry["content"]?.stringValue ?? ""
             let text = HTMLSanitizer.text(html)
             let title = entry["name"]?.stringValue ?? String(text.split(separator: "\n").first?.prefix(80) ?? "News")
@@ -34,9 +37,9 @@ enum AtomFeed {
                 <entry>
                 <id>\(escape(id))</id>
                 <title>\(escape(title))</title>
-                <published>\(escape(published))</published>
-                <updated>\(escape(entry["updated"]?.stringValue ?? published))</updated>
-                <link rel="alternate" href="\(escape(entry["url"]?.stringValue ?? id))"/>
+                <published>\(published)</published>
+                <updated>\(updated)</updated>
+                <link rel="alternate" href="\(escape(link))"/>
                 <content type="html">\(escape(html))</content>
                 </entry>
 

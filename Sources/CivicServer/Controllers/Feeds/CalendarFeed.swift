@@ -18,7 +18,7 @@ enum CalendarFeed {
             guard let id = event["id"]?.stringValue, let name = event["name"]?.stringValue,
                   let start = event["startTime"]?.stringValue.flatMap(Timestamp.date)
             else { continue }
-            let zoneID = event["timezone"]?.stringValue.flatMap { TimeZone(identifier: $0) != nil ? $0 : nil } ?? "UTC"
+            let zoneID = event["timezone"]?.stringValue.flatMap { ianaZones.contains($0) ? $0 : nil } ?? "UTC"
             let zone = TimeZone(identifier: zoneID) ?? TimeZone(secondsFromGMT: 0) ?? .current
             let end = event["endTime"]?.stringValue.flatMap(Timestamp.date)
             let range = zones[zoneID] ?? (start, start)
@@ -34,7 +34,7 @@ enum CalendarFeed {
             if let categories = event["category"].map({ ($0.arrayValue ?? [$0]).compactMap(\.stringValue) }), !categories.isEmpty {
                 component.append("CATEGORIES:" + categories.map(escape).joined(separator: ","))
             }
-            if let url = webURL(event["url"]?.stringValue) ?? webURL(id) { component.append("URL:\(url)") }
+            if let url = WebLink.http(event["url"]?.stringValue) ?? WebLink.http(id) { component.append("URL:\(url)") }
             component.append("STATUS:\(status(of: event))")
             component.append("END:VEVENT")
             bodies.append(contentsOf: component)
@@ -46,6 +46,10 @@ enum CalendarFeed {
         lines.append("END:VCALENDAR")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
+
+    /// IANA time zone names: the only TZID values written (a received event's `timezone` is
+    /// used only when it is one of them).
+    static let ianaZones = Set(TimeZone.knownTimeZoneIdentifiers)
 
     /// A VTIMEZONE with one observance per offset change around the events (no RRULE needed).
     static func timezone(_ identifier: String, from start: Date, to end: Date) -> [String] {
@@ -132,14 +136,6 @@ enum CalendarFeed {
         }
         let fallback = (event["ical:status"] ?? event["status"])?.stringValue?.uppercased()
         return ["TENTATIVE", "CANCELLED"].contains(fallback) ? fallback ?? "CONFIRMED" : "CONFIRMED"
-    }
-
-    /// A URI value for a URL property: http(s) only, no characters that could break the line.
-    static func webURL(_ text: String?) -> String? {
-        guard let text, text.count <= 2048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()),
-              text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0.isASCII })
-        else { return nil }
-        return text
     }
 
     /// RFC 5545 §3.3.11 TEXT escaping.
