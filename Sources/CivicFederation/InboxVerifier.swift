@@ -13,14 +13,17 @@ package struct VerifiedActivity: Sendable {
 /// The inbox's checks, in order, each refusing with a classified `FederationError`:
 /// signature present and well-formed → covers the right parts, fresh, digest matches the body →
 /// body is valid JSON within limits and a well-formed activity → the signer's key (fetched, or
-/// refetched once if it no longer verifies, for key rotation) verifies → the signer is the actor.
+/// refetched once if it no longer verifies, for key rotation) verifies → the signer is the actor →
+/// the (keyId, signature) pair was not used before.
 package struct InboxVerifier: Sendable {
     let resolver: ActorResolver
     let clock: any Clock
+    let replays: ReplayGuard
 
-    package init(resolver: ActorResolver, clock: any Clock) {
+    package init(resolver: ActorResolver, clock: any Clock, replays: ReplayGuard = ReplayGuard()) {
         self.resolver = resolver
         self.clock = clock
+        self.replays = replays
     }
 
     package func verify(_ request: HTTPRequestParts) async throws -> VerifiedActivity {
@@ -44,6 +47,11 @@ package struct InboxVerifier: Sendable {
             throw FederationError(
                 .unauthorized, code: "signature.actorMismatch",
                 reason: "signed by \(signer.id), but the activity's actor is \(activity.actor)")
+        }
+        // Only verified signatures are remembered: nobody can block a pair they could not sign.
+        guard replays.firstUse(keyID: signature.keyId, signature: signature.signature, at: clock.now) else {
+            throw FederationError(
+                .unauthorized, code: "signature.replayed", reason: "this signature was already used; sign each request anew")
         }
         return VerifiedActivity(activity: activity, signer: signer)
     }

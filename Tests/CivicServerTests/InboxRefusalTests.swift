@@ -27,7 +27,7 @@ struct InboxRefusalTests {
         #expect(try await node.database.inboxCounts().isEmpty, "a refused request must not be stored")
     }
 
-    @Test("A correctly signed activity is accepted with 202 once, and a redelivery is a no-op")
+    @Test("A correctly signed activity is accepted with 202 once; a re-signed redelivery is a no-op, a replayed request 401")
     func acceptsSignedActivity() async throws {
         try await withTestNetwork(count: 2) { network in
             let (first, second) = (network.nodes[0], network.nodes[1])
@@ -35,8 +35,14 @@ struct InboxRefusalTests {
             let body = Self.activity(from: beta.id)
             let post = try await SignedPost.make(to: "\(first.base)/inbox", body: body, as: beta.id, of: second)
             #expect(try await post.send().status == 202)
-            #expect(try await post.send().status == 202)
+            let redelivery = try await SignedPost.make(to: "\(first.base)/inbox", body: body, as: beta.id, of: second, date: Date().addingTimeInterval(2))
+            #expect(try await redelivery.send().status == 202)
             #expect(try await first.database.inboxCounts().values.reduce(0, +) == 1)
+
+            // The very same signed request again, within the date window, is a replay.
+            let replayed = try await post.send()
+            #expect(replayed.status == 401)
+            #expect(try JSONParser().parse(replayed.body)["error"]?.stringValue == "signature.replayed")
         }
     }
 

@@ -48,6 +48,15 @@ final class NodeProcessHandle: @unchecked Sendable {
         return (value("VmRSS:"), value("VmHWM:"))
     }
 
+    /// CPU seconds (user + system) the node has used so far, from /proc/PID/stat.
+    func cpuSeconds() -> Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th of those.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
