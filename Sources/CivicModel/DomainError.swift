@@ -27,3 +27,19 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 }
+
+/// A request refused for now because its sender is over a rate limit; answered 429 with
+/// `Retry-After`.
+public struct RateLimited: Error, Sendable, Equatable {
+    /// Stable code, e.g. `rate.inbox`.
+    public var code: String
+    public var message: String
+    /// Whole seconds until a request may succeed.
+    public var retryAfter: Int
+
+    public init(code: String, message: String, retryAfter: Int) {
+        self.code = code
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+}

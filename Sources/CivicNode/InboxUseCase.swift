@@ -25,6 +25,11 @@ package struct InboxUseCase: Sendable {
     /// badRequest, tooLarge) before anything is written.
     package func receive(_ request: HTTPRequestParts) async throws -> Outcome {
         let verified = try await node.verifier.verify(request)
+        if let wait = node.limits.inboxPerHost?.take(verified.signer.host, now: node.clock.now) {
+            throw RateLimited(
+                code: "rate.inboxHost", message: "\(verified.signer.host) is sending faster than this node accepts; retry later",
+                retryAfter: wait)
+        }
         let activity = verified.activity
         try await ContentPolicy(node: node).check(activity)
         // A server that talks to us is up: deliveries parked behind it may go again.

@@ -21,9 +21,14 @@ package struct Node: Sendable {
     package let inboxWake = WakeSignal()
     let verifier: InboxVerifier
     package let logger: Logger
+    /// Rate limits and back-pressure.
+    package let limits: AbuseLimits
 
-    package init(database: AppDatabase, uris: URIBuilder, clock: any Clock, policy: AddressPolicy, logger: Logger) {
+    package init(
+        database: AppDatabase, uris: URIBuilder, clock: any Clock, policy: AddressPolicy, limits: AbuseLimits = AbuseLimits(), logger: Logger
+    ) {
         self.database = database
+        self.limits = limits
         self.uris = uris
         self.clock = clock
         self.logger = logger

@@ -22,9 +22,12 @@ package enum NodeBootstrap {
             throw ConfigurationError(
                 "public_url: the data directory \(configuration.dataDirectory) belongs to \(stored); actor ids cannot move to \(configuration.effectivePublicURL)")
         }
+        let limits = AbuseLimits(
+            inboxPerClient: configuration.inboxRateLimit, inboxPerHost: configuration.inboxHostRateLimit,
+            apiPerClient: configuration.apiRateLimit, inboxInFlight: configuration.inboxMaxInFlight)
         let node = Node(
             database: database, uris: uris, clock: clock,
-            policy: AddressPolicy(allowed: configuration.allowedPrivateAddresses), logger: logger)
+            policy: AddressPolicy(allowed: configuration.allowedPrivateAddresses), limits: limits, logger: logger)
         do {
             try await ActorUseCase(node: node).ensureInstanceActor()
             let token = try await AdminTokenUseCase(node: node).issueFirstToken()
@@ -40,9 +43,11 @@ package enum NodeBootstrap {
 package func buildApplication(
     node: Node, configuration: NodeConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(node: node)
+    let router = buildRouter(node: node, trustedProxies: configuration.trustedProxies)
     return Application(
         router: router,
+        // A connection that sends nothing for 30 s (a slow-body attack, a stalled client) is closed.
+        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civichub"),
         services: [node.makeInboxWorker(), node.deliveries],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -50,9 +55,10 @@ package func buildApplication(
 }
 
 /// All routes: well-known, ActivityPub, API, and the HTML home page.
-package func buildRouter(node: Node) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+package func buildRouter(node: Node, trustedProxies: [CIDR] = []) -> Router<CivicRequestContext> {
+    let router = Router(context: CivicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: AbuseLimitMiddleware(limits: node.limits, trustedProxies: trustedProxies, clock: node.clock))
     router.get("/") { _, _ in
         Response.html(WebPages.home(node: node, organizations: try await ActorUseCase(node: node).organizations()))
     }

@@ -18,6 +18,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as FederationError {
             context.logger.info("request.refused", metadata: ["error.code": "\(error.code)", "error": "\(error.reason)"])
             return Self.response(status: Self.status(error.kind), code: error.code, message: error.reason)
+        } catch let error as RateLimited {
+            var response = Self.response(status: .tooManyRequests, code: error.code, message: error.message)
+            response.headers[.retryAfter] = String(error.retryAfter)
+            return response
         } catch let error as HTTPError {
             return Self.response(status: error.status, code: "http.\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
         } catch is NIOTooManyBytesError {

@@ -15,11 +15,24 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// Private address ranges outbound requests may reach anyway (tests and testbeds: loopback).
     package var allowedPrivateAddresses: [CIDR] = []
     package var logLevel = "info"
+    /// Inbox POSTs a minute per client address; 0 turns the limit off.
+    package var inboxRateLimit = 3000
+    /// Inbox POSTs a minute per remote server (the verified signer's host); 0 turns it off.
+    package var inboxHostRateLimit = 3000
+    /// Admin API requests a minute per client address; 0 turns it off.
+    package var apiRateLimit = 600
+    /// Inbox requests being verified at once; beyond it the inbox answers 503; 0 turns it off.
+    package var inboxMaxInFlight = 256
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    package var trustedProxies: [CIDR] = [CIDR("127.0.0.1/32"), CIDR("::1/128")].compactMap { $0 }
 
     package init() {}
 
     /// Every key a file, the environment (as `CIVICHUB_` + upper case) or `--set` may name.
-    package static let keys = ["host", "port", "public_url", "data_dir", "federation_mode", "allowed_private_addresses", "log_level"]
+    package static let keys = [
+        "host", "port", "public_url", "data_dir", "federation_mode", "allowed_private_addresses", "log_level", "inbox_rate_limit",
+        "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "trusted_proxies",
+    ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// Loads defaults ← file ← environment ← overrides (already-parsed flags).
@@ -87,14 +100,22 @@ package struct NodeConfiguration: Sendable, Equatable {
                 throw invalid(value == "peered" ? "'peered' needs peering, which this version does not have yet; use 'open'" : "must be 'open'")
             }
             federationMode = value
-        case "allowed_private_addresses":
+        case "allowed_private_addresses", "trusted_proxies":
             let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var ranges: [CIDR] = []
             for item in items {
                 guard let range = CIDR(item) else { throw invalid("'\(item)' is not an address or CIDR range") }
                 ranges.append(range)
             }
-            allowedPrivateAddresses = ranges
+            if key == "trusted_proxies" { trustedProxies = ranges } else { allowedPrivateAddresses = ranges }
+        case "inbox_rate_limit", "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight":
+            guard let number = Int(value), (0...1_000_000).contains(number) else { throw invalid("must be a whole number 0–1000000 (0: no limit)") }
+            switch key {
+            case "inbox_rate_limit": inboxRateLimit = number
+            case "inbox_host_rate_limit": inboxHostRateLimit = number
+            case "api_rate_limit": apiRateLimit = number
+            default: inboxMaxInFlight = number
+            }
         case "log_level":
             guard Self.logLevels.contains(value) else { throw invalid("must be one of \(Self.logLevels.joined(separator: ", "))") }
             logLevel = value

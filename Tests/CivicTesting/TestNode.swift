@@ -25,12 +25,15 @@ package final class TestNode: Sendable {
     package var database: AppDatabase { node.database }
 
     /// Starts a node on a free loopback port, with `dataDirectory` reused if given (restarts).
-    package static func start(dataDirectory: String? = nil, port: Int? = nil) async throws -> TestNode {
+    package static func start(
+        dataDirectory: String? = nil, port: Int? = nil, configure: (inout NodeConfiguration) -> Void = { _ in }
+    ) async throws -> TestNode {
         var configuration = NodeConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = try port ?? freePort()
         configuration.dataDirectory = dataDirectory ?? temporaryDirectory()
         configuration.allowedPrivateAddresses = [CIDR("127.0.0.1/32")].compactMap { $0 }
+        configure(&configuration)
         var logger = Logger(label: "test-node-\(configuration.port)")
         logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         let (node, token) = try await NodeBootstrap.open(configuration, logger: logger)
@@ -78,9 +81,9 @@ package final class TestNode: Sendable {
 package struct TestNetwork: Sendable {
     package let nodes: [TestNode]
 
-    package static func start(count: Int) async throws -> TestNetwork {
+    package static func start(count: Int, configure: (inout NodeConfiguration) -> Void = { _ in }) async throws -> TestNetwork {
         var nodes: [TestNode] = []
-        for _ in 0..<count { nodes.append(try await TestNode.start()) }
+        for _ in 0..<count { nodes.append(try await TestNode.start(configure: configure)) }
         return TestNetwork(nodes: nodes)
     }
 
@@ -112,8 +115,10 @@ package struct TestNetwork: Sendable {
 }
 
 /// Runs `body` with a fresh network of `count` live nodes, stopping them however `body` ends.
-package func withTestNetwork<T>(count: Int, _ body: (TestNetwork) async throws -> T) async throws -> T {
-    let network = try await TestNetwork.start(count: count)
+package func withTestNetwork<T>(
+    count: Int, configure: (inout NodeConfiguration) -> Void = { _ in }, _ body: (TestNetwork) async throws -> T
+) async throws -> T {
+    let network = try await TestNetwork.start(count: count, configure: configure)
     do {
         let result = try await body(network)
         await network.stop()

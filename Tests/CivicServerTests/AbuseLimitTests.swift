@@ -1,0 +1,92 @@
+import CivicModel
+import CivicNode
+import CivicServer
+import CivicTesting
+import CivicVocabulary
+import Foundation
+import Testing
+
+@Suite("Abuse limits: 429 with Retry-After per client and per server, 503 when the inbox is full", .serialized)
+struct AbuseLimitTests {
+    static func like(from actor: String) -> Data {
+        CanonicalJSON.encode([
+            "@context": .string(AS.context), "id": .string("\(actor)/activities/\(UUID().uuidString)"), "type": "Like",
+            "actor": .string(actor), "object": "https://example.org/objects/1",
+        ])
+    }
+
+    @Test("Past the per-client inbox limit requests get 429 with Retry-After and are not stored; other clients are not affected")
+    func inboxPerClient() async throws {
+        try await withTestNetwork(count: 2, configure: { $0.inboxRateLimit = 3; $0.inboxHostRateLimit = 0 }) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            for _ in 0..<3 {
+                let post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+                #expect(try await post.send().status == 202)
+            }
+            let post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+            let refused = try await post.send()
+            #expect(refused.status == 429)
+            #expect(Int(refused.headers.first(name: "Retry-After") ?? "") ?? 0 >= 1)
+            #expect(try JSONParser().parse(refused.body)["error"]?.stringValue == "rate.inbox")
+            #expect(try await first.database.inboxCounts().values.reduce(0, +) == 3)
+
+            // Behind a trusted proxy (loopback by default) the forwarded client is counted instead.
+            var forwarded = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+            forwarded.set("X-Forwarded-For", "203.0.113.7")
+            #expect(try await forwarded.send().status == 202)
+            // Reads are not limited.
+            #expect(try await HTTPTestClient.send(.GET, "\(first.base)/actor", headers: [("Accept", AS.activityJSON)]).status == 200)
+        }
+    }
+
+    @Test("Past the per-server limit a verified sender gets 429 whichever address it comes from")
+    func inboxPerServer() async throws {
+        try await withTestNetwork(count: 2, configure: { $0.inboxRateLimit = 0; $0.inboxHostRateLimit = 2 }) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            var statuses: [Int] = []
+            for index in 0..<3 {
+                var post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+                post.set("X-Forwarded-For", "203.0.113.\(index + 1)")
+                statuses.append(try await post.send().status)
+            }
+            #expect(statuses == [202, 202, 429])
+        }
+    }
+
+    @Test("Past the API limit the admin API answers 429 with a JSON error")
+    func api() async throws {
+        try await withTestNetwork(count: 1, configure: { $0.apiRateLimit = 2 }) { network in
+            let node = network.nodes[0]
+            let headers = [("Authorization", "Bearer \(node.adminToken)")]
+            #expect(try await HTTPTestClient.send(.GET, "\(node.base)/api/v1/queue", headers: headers).status == 200)
+            #expect(try await HTTPTestClient.send(.GET, "\(node.base)/api/v1/queue", headers: [("Authorization", "Bearer wrong")]).status == 401)
+            let refused = try await HTTPTestClient.send(.GET, "\(node.base)/api/v1/queue", headers: headers)
+            #expect(refused.status == 429)
+            #expect(try JSONParser().parse(refused.body)["error"]?.stringValue == "rate.api")
+        }
+    }
+
+    @Test("With the in-flight bound reached, the inbox answers 503 with Retry-After at once")
+    func inFlight() async throws {
+        let gate = InFlightGate(limit: 1)
+        #expect(gate.enter())
+        #expect(!gate.enter())
+        gate.leave()
+        #expect(gate.enter())
+        try await withTestNetwork(count: 2, configure: { $0.inboxMaxInFlight = 1 }) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            // Hold the only place: a request whose body never finishes arriving.
+            let stalled = try await StalledUpload.start(host: "127.0.0.1", port: first.configuration.port, path: "/inbox")
+            defer { stalled.close() }
+            try await Task.sleep(for: .milliseconds(200))
+            let post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+            let refused = try await post.send()
+            #expect(refused.status == 503)
+            #expect(refused.headers.first(name: "Retry-After") == "5")
+            #expect(try JSONParser().parse(refused.body)["error"]?.stringValue == "inbox.busy")
+        }
+    }
+}
