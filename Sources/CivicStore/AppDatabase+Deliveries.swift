@@ -79,10 +79,11 @@ extension AppDatabase {
     /// Marks a host reachable again (an inbound request from it proves it is up) and makes its
     /// parked deliveries due.
     static func markHostAvailable(_ host: String, now: Date, _ db: Database) throws {
-        let updated = try HostRecord
-            .filter(Column("host") == host && Column("unavailableSince") != nil)
-            .updateAll(db, Column("unavailableSince").set(to: nil), Column("failureDays").set(to: 0), Column("lastFailureDay").set(to: nil))
-        if updated > 0 {
+        try db.cachedStatement(sql: """
+            UPDATE host SET unavailableSince = NULL, failureDays = 0, lastFailureDay = NULL
+            WHERE host = ? AND unavailableSince IS NOT NULL
+            """).execute(arguments: [host])
+        if db.changesCount > 0 {
             try db.execute(sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [now, host])
         }
     }

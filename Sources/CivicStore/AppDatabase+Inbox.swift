@@ -23,13 +23,19 @@ extension AppDatabase {
     /// they received (each unless one with its id exists), in one transaction.
     package func finishInboxItems(_ outcomes: [(id: Int64, failure: String?)], storing objects: [ObjectRecord] = []) async throws {
         try await writer.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO object (id, type, attributedTo, isLocal, isPublic, document, published, updated, proofVerificationMethod)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for object in objects {
-                try object.insert(db, onConflict: .ignore)
+                try insert.execute(arguments: [
+                    object.id, object.type, object.attributedTo, object.isLocal, object.isPublic, object.document, object.published,
+                    object.updated, object.proofVerificationMethod,
+                ])
             }
+            let finish = try db.cachedStatement(sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?")
             for outcome in outcomes {
-                try db.execute(
-                    sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?",
-                    arguments: [outcome.failure == nil ? "done" : "failed", outcome.failure, outcome.id])
+                try finish.execute(arguments: [outcome.failure == nil ? "done" : "failed", outcome.failure, outcome.id])
             }
         }
     }

@@ -26,12 +26,19 @@ package final class AppDatabase: Sendable {
     package init(writer: any DatabaseWriter) throws {
         self.writer = writer
         inboxCommit = GroupCommit(writer: writer) { db, items in
-            try items.map { item, senderHost in
-                try item.insert(db, onConflict: .ignore)
-                let inserted = db.changesCount > 0
-                if let senderHost { try Self.markHostAvailable(senderHost, now: item.receivedAt, db) }
-                return inserted
+            // One prepared statement for every row, and each sending host checked once per commit.
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO inboxItem (activityId, actorId, type, document, receivedAt, state, attempts)
+                VALUES (?, ?, ?, ?, ?, 'pending', 0)
+                """)
+            var hosts: [String: Date] = [:]
+            let inserted = try items.map { item, senderHost in
+                try insert.execute(arguments: [item.activityId, item.actorId, item.type, item.document, item.receivedAt])
+                if let senderHost { hosts[senderHost] = item.receivedAt }
+                return db.changesCount > 0
             }
+            for (host, now) in hosts { try Self.markHostAvailable(host, now: now, db) }
+            return inserted
         }
         try Migrations.migrator.migrate(writer)
     }
