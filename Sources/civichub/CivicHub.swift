@@ -3,6 +3,7 @@ import CivicFederation
 import CivicModel
 import CivicNode
 import CivicServer
+import CivicStore
 import Foundation
 import Hummingbird
 import Logging
@@ -12,7 +13,7 @@ struct CivicHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civichub",
         abstract: "A self-hosted, federated ActivityPub node for civil-society organisations.",
-        subcommands: [Serve.self, Init.self, Org.self, Follow.self, Post.self, Queue.self])
+        subcommands: [Serve.self, Init.self, Org.self, Follow.self, Post.self, Queue.self, Backup.self, Restore.self])
 }
 
 /// Options every command takes: where the data is and how the node is configured.
@@ -373,5 +374,47 @@ struct Queue: AsyncParsableCommand {
                 print("unavailable hosts: \(status.unavailableHosts.isEmpty ? "none" : status.unavailableHosts.joined(separator: ", "))")
             }
         }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a consistent copy of the node's database to a new file, while the node runs.",
+        discussion: "Uses SQLite's online backup: the node keeps serving and writing. Restore with `civichub restore`.")
+
+    @OptionGroup var options: NodeOptions
+    @Argument(help: "The file to write (must not exist).") var file: String
+
+    func run() async throws {
+        let configuration = try options.load()
+        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            throw ValidationError("no database at \(configuration.databasePath); give the node's --data directory")
+        }
+        do {
+            try AppDatabase.open(path: configuration.databasePath).backup(to: file)
+        } catch let error as StoreError {
+            throw ValidationError(error.reason)
+        }
+        print("backed up \(configuration.databasePath) to \(file)")
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a data directory's database a copy of a backup.",
+        discussion: "The backup is checked first (SQLite integrity check, CivicHub schema). The data directory must not hold a database yet.")
+
+    @OptionGroup var options: NodeOptions
+    @Argument(help: "The backup file written by `civichub backup`.") var file: String
+
+    func run() async throws {
+        let configuration = try options.load()
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        do {
+            try AppDatabase.restore(from: file, to: configuration.databasePath)
+        } catch let error as StoreError {
+            throw ValidationError(error.reason)
+        }
+        print("restored \(file) to \(configuration.databasePath)")
     }
 }

@@ -55,6 +55,10 @@ package final class NodeProcess: @unchecked Sendable {
         let node = NodeProcess(port: port, dataDirectory: dataDirectory, process: process)
         try await waitUntil(timeout: .seconds(30), "civichub on port \(port) to answer") {
             guard process.isRunning else { throw TestTimeout(what: "civichub serve, which exited with \(process.terminationStatus)") }
+            // Listening first (a plain connect fails at once), so that the HTTP client is never left
+            // retrying a port that nothing listens on yet.
+            guard let socket = try? connectTCP(host: "127.0.0.1", port: port) else { return false }
+            close(socket)
             do {
                 return try await HTTPTestClient.send(.GET, "\(node.base)/.well-known/nodeinfo").status == 200
             } catch {

@@ -1,0 +1,63 @@
+import CivicStore
+import CivicTesting
+import CivicVocabulary
+import Foundation
+import Testing
+
+@Suite("Online backup and restore", .serialized)
+struct BackupTests {
+    @Test("A backup taken while the node runs restores into a node that serves the same content")
+    func backupAndRestore() async throws {
+        let dataA = temporaryDirectory()
+        let port = try freePort()
+        try NodeProcess.run(["init", "--data", dataA, "--public-url", "http://127.0.0.1:\(port)"])
+        try NodeProcess.run(["org", "create", "alpha", "--data", dataA])
+        var node = try await NodeProcess.start(dataDirectory: dataA, port: port)
+        defer { node.stop() }
+        let news = try NodeProcess.run(["post", "news", "--org", "alpha", "Backed up news", "--data", dataA])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let backup = temporaryDirectory() + "/civichub-backup.sqlite"
+        #expect(try NodeProcess.run(["backup", backup, "--data", dataA]).contains("backed up"))
+        // News after the backup is not in it.
+        let later = try NodeProcess.run(["post", "news", "--org", "alpha", "After the backup", "--data", dataA])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        node.stop()
+
+        let dataB = temporaryDirectory()
+        #expect(try NodeProcess.run(["restore", backup, "--data", dataB]).contains("restored"))
+        node = try await NodeProcess.start(dataDirectory: dataB, port: port)
+        let served = try await HTTPTestClient.getJSON(news)
+        #expect(served["content"]?.stringValue == "<p>Backed up news</p>")
+        #expect(try await HTTPTestClient.send(.GET, later, headers: [("Accept", AS.activityJSON)]).status == 404)
+        let actor = try await HTTPTestClient.getJSON("http://127.0.0.1:\(port)/actors/alpha")
+        #expect(actor["preferredUsername"]?.stringValue == "alpha")
+    }
+
+    @Test("Backup and restore refuse to overwrite, and restore refuses files that are not intact CivicHub databases")
+    func refusals() throws {
+        let data = temporaryDirectory()
+        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        let existing = temporaryDirectory() + "/existing"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: existing))
+        let garbage = temporaryDirectory() + "/garbage.sqlite"
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 * 7) }).write(to: URL(fileURLWithPath: garbage))
+        let empty = temporaryDirectory() + "/empty.sqlite"
+        try Data().write(to: URL(fileURLWithPath: empty))
+        for (arguments, message) in [
+            (["backup", existing, "--data", data], "exists"),
+            (["backup", temporaryDirectory() + "/b.sqlite", "--data", temporaryDirectory()], "no database"),
+            (["restore", garbage, "--data", temporaryDirectory()], "not an intact CivicHub database"),
+            (["restore", empty, "--data", temporaryDirectory()], "not an intact CivicHub database"),
+            (["restore", garbage, "--data", data], "exists"),
+            (["restore", "/nonexistent/backup.sqlite", "--data", temporaryDirectory()], "no backup"),
+        ] {
+            do {
+                try NodeProcess.run(arguments)
+                Issue.record("\(arguments) succeeded")
+            } catch let error as UnexpectedStatus {
+                #expect(error.body.contains(message), "\(arguments): \(error.body)")
+            }
+        }
+        #expect(try String(contentsOfFile: existing, encoding: .utf8) == "x")
+    }
+}
