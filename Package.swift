@@ -85,6 +85,12 @@ let package = Package(
             ],
             path: "Benchmarks/Sources/civichub-bench"
         ),
+        // libFuzzer targets (Fuzz/run builds them with --sanitize=fuzzer); a plain build makes
+        // do-nothing executables of them, which keeps them compiling.
+        .executableTarget(name: "fuzz-json", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-json"),
+        .executableTarget(name: "fuzz-signature", dependencies: ["CivicCrypto"], path: "Fuzz/Sources/fuzz-signature"),
+        .executableTarget(name: "fuzz-html", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-html"),
+        .executableTarget(name: "fuzz-webfinger", dependencies: ["CivicModel"], path: "Fuzz/Sources/fuzz-webfinger"),
         .target(
             name: "CivicTesting",
             dependencies: [

@@ -54,3 +54,31 @@ public struct URIBuilder: Sendable, Equatable {
     /// True when the IRI was minted by this node.
     public func isLocal(_ iri: String) -> Bool { iri == base || iri.hasPrefix(base + "/") }
 }
+
+/// What a WebFinger `resource` names on this node.
+public enum WebFingerTarget: Sendable, Equatable {
+    /// The instance actor (`acct:HOST@HOST`, its IRI, or the base URL, FEP-d556).
+    case instance
+    /// A local actor by name (not checked to exist).
+    case actor(String)
+}
+
+extension URIBuilder {
+    /// Reads a WebFinger `resource`: `acct:name@host` (also without `acct:` or with a leading
+    /// `@`), an actor IRI, or the base URL. Nil for anything else, including other hosts.
+    public func webFingerTarget(_ resource: String) -> WebFingerTarget? {
+        if resource == base || resource == base + "/" || resource == instanceHandle || resource == instanceActor {
+            return .instance
+        }
+        if resource.hasPrefix("acct:") || resource.contains("@") && !resource.contains("/") {
+            var text = resource.hasPrefix("acct:") ? String(resource.dropFirst(5)) : resource
+            if text.hasPrefix("@") { text.removeFirst() }
+            guard let at = text.lastIndex(of: "@") else { return nil }
+            let user = String(text[..<at])
+            let host = text[text.index(after: at)...].lowercased()
+            guard host == authority, !user.isEmpty else { return nil }
+            return user == authority ? .instance : .actor(user.lowercased())
+        }
+        return localActorName(resource).map(WebFingerTarget.actor)
+    }
+}

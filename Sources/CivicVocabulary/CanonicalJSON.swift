@@ -68,26 +68,42 @@ public enum CanonicalJSON {
         output.append(UInt8(ascii: "\""))
     }
 
-    /// ECMAScript `Number.prototype.toString` for finite doubles, as RFC 8785 §3.2.2.3 requires.
+    /// ECMAScript `Number.prototype.toString` for finite doubles, as RFC 8785 §3.2.2.3 requires:
+    /// the shortest digits that round-trip (Swift finds the same ones), placed by ECMAScript's
+    /// rules — plain up to 21 integer digits, `0.000001` down to 1e-6, exponent form beyond.
     static func format(_ number: Double) -> String {
         if number == 0 { return "0" }
-        if number.rounded() == number, abs(number) < 1e21 {
+        if number.rounded() == number, abs(number) < 9.0e15 {
             return String(Int64(number))
         }
-        // Swift prints the shortest round-tripping digits like ECMAScript; only the exponent
-        // spelling differs ("1e-07" versus "1e-7", "1e+21" in both).
-        var text = "\(number)"
-        if let exponentIndex = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            let mantissa = text[..<exponentIndex]
-            var exponent = text[text.index(after: exponentIndex)...]
-            var sign = "+"
-            if exponent.first == "-" || exponent.first == "+" {
-                sign = exponent.first == "-" ? "-" : "+"
-                exponent = exponent.dropFirst()
-            }
-            let digits = exponent.drop(while: { $0 == "0" })
-            text = "\(mantissa)e\(sign)\(digits.isEmpty ? "0" : String(digits))"
+        // Digits and decimal exponent from Swift's shortest representation ("6.666666666666667e+20").
+        let text = "\(abs(number))"
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
+        let mantissa = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = String(mantissa[0]), fraction = mantissa.count == 2 ? String(mantissa[1]) : ""
+        var digits = Array(whole + fraction)
+        // n: where the decimal point falls, counted from the first digit (ECMAScript's n).
+        var n = whole.count + exponent
+        while digits.first == "0", digits.count > 1 {
+            digits.removeFirst()
+            n -= 1
         }
-        return text
+        while digits.last == "0", digits.count > 1 { digits.removeLast() }
+        let k = digits.count
+        let sign = number < 0 ? "-" : ""
+        let all = String(digits)
+        if k <= n, n <= 21 {
+            return sign + all + String(repeating: "0", count: n - k)
+        }
+        if 0 < n, n <= 21 {
+            return sign + String(digits[..<n]) + "." + String(digits[n...])
+        }
+        if -6 < n, n <= 0 {
+            return sign + "0." + String(repeating: "0", count: -n) + all
+        }
+        let power = n - 1
+        let head = k == 1 ? all : String(digits[0]) + "." + String(digits[1...])
+        return sign + head + "e" + (power < 0 ? "-" : "+") + String(abs(power))
     }
 }

@@ -46,6 +46,19 @@ struct InboxRefusalTests {
         }
     }
 
+    /// Found by fuzzing: re-encoding such a number crashed the node.
+    @Test("An activity with numbers past Int64 is stored, not a crash")
+    func hugeNumbers() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            let body = Data(#"{"@context":"https://www.w3.org/ns/activitystreams","id":"\#(beta.id)/activities/huge","type":"Like","actor":"\#(beta.id)","object":"https://example.org/objects/1","n":666666666666666666666,"m":[1e300,-9.3e18]}"#.utf8)
+            let post = try await SignedPost.make(to: "\(first.base)/inbox", body: body, as: beta.id, of: second)
+            #expect(try await post.send().status == 202)
+            #expect(try await first.database.inboxCounts().values.reduce(0, +) == 1)
+        }
+    }
+
     @Test("Unsigned, tampered, stale, future-dated and digest-mismatched requests get 401")
     func refusesBadSignatures() async throws {
         try await withTestNetwork(count: 2) { network in

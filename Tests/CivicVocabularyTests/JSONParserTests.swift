@@ -89,6 +89,20 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string("€/é") == "\"€/é\"")
     }
 
+    /// Edges of ECMAScript's placement rules (expected texts are what Node.js's `String(x)`
+    /// prints); the first fuzzing run crashed the encoder on 666666666666666666666 (past Int64,
+    /// below 1e21).
+    @Test("Numbers are written as ECMAScript writes them, without crashing past Int64", arguments: [
+        (666666666666666666666, "666666666666666600000"), (9.3e18, "9300000000000000000"), (-1.5e20, "-150000000000000000000"),
+        (999999999999999868928, "999999999999999900000"), (1e21, "1e+21"), (9007199254740992, "9007199254740992"),
+        (295147905179352830000, "295147905179352830000"), (4.50, "4.5"), (2e-3, "0.002"), (0.000001, "0.000001"),
+        (1e-7, "1e-7"), (123e-20, "1.23e-18"), (-5e-324, "-5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
+        (333333333.33333329, "333333333.3333333"), (1e23, "1e+23"), (0.1, "0.1"), (-0.0000033, "-0.0000033"),
+    ] as [(Double, String)])
+    func numbers(number: Double, text: String) {
+        #expect(CanonicalJSON.string(.number(number)) == text)
+    }
+
     @Test("Parsing canonical output gives back the same value")
     func roundTrip() throws {
         let value: JSONValue = ["id": "https://a.example/x", "n": 3, "list": ["a", ["nested": false]], "text": "tab\there"]
