@@ -1,5 +1,5 @@
-// libFuzzer target: reading WebFinger `resource` parameters. Whatever names a local actor must
-// name it on this node, in lower case.
+// libFuzzer target: reading WebFinger `resource` parameters. A name read from a resource is a
+// single path segment, never empty; from `acct:` it is lower-cased.
 import CivicModel
 import Foundation
 
@@ -9,7 +9,9 @@ let uris = try! URIBuilder(publicURL: "https://hub.example")
 public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let resource = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     if case .actor(let name) = uris.webFingerTarget(resource) {
-        guard !name.isEmpty, name == name.lowercased() else { fatalError("bad actor name \(name) from \(resource)") }
+        guard !name.isEmpty, !name.contains("/"), !name.contains("@") || resource.hasPrefix("https://"),
+              !resource.hasPrefix("acct:") || name == name.lowercased()
+        else { fatalError("bad actor name \(name) from \(resource)") }
     }
     return 0
 }
