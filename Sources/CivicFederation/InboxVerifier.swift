@@ -8,22 +8,22 @@ import Logging
 package struct VerifiedActivity: Sendable {
     package var activity: IncomingActivity
     package var signer: ActorProfile
+    package var signature: ParsedSignature
 }
 
 /// The inbox's checks, in order, each refusing with a classified `FederationError`:
 /// signature present and well-formed → covers the right parts, fresh, digest matches the body →
 /// body is valid JSON within limits and a well-formed activity → the signer's key (fetched, or
-/// refetched once if it no longer verifies, for key rotation) verifies → the signer is the actor →
-/// the (keyId, signature) pair was not used before.
+/// refetched once if it no longer verifies, for key rotation) verifies → the signer is the actor.
 package struct InboxVerifier: Sendable {
     let resolver: ActorResolver
     let clock: any Clock
-    let replays: ReplayGuard
+    /// Pairs already accepted; checked by the inbox once every other check has passed.
+    package let replays = ReplayGuard()
 
-    package init(resolver: ActorResolver, clock: any Clock, replays: ReplayGuard = ReplayGuard()) {
+    package init(resolver: ActorResolver, clock: any Clock) {
         self.resolver = resolver
         self.clock = clock
-        self.replays = replays
     }
 
     package func verify(_ request: HTTPRequestParts) async throws -> VerifiedActivity {
@@ -48,12 +48,7 @@ package struct InboxVerifier: Sendable {
                 .unauthorized, code: "signature.actorMismatch",
                 reason: "signed by \(signer.id), but the activity's actor is \(activity.actor)")
         }
-        // Only verified signatures are remembered: nobody can block a pair they could not sign.
-        guard replays.firstUse(keyID: signature.keyId, signature: signature.signature, at: clock.now) else {
-            throw FederationError(
-                .unauthorized, code: "signature.replayed", reason: "this signature was already used; sign each request anew")
-        }
-        return VerifiedActivity(activity: activity, signer: signer)
+        return VerifiedActivity(activity: activity, signer: signer, signature: signature)
     }
 
     private func verifiedSigner(of signature: ParsedSignature) async throws -> ActorProfile {

@@ -28,18 +28,21 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(code): \(message)" }
 }
 
-/// A request refused for now because its sender is over a rate limit; answered 429 with
-/// `Retry-After`.
+/// A request refused for now: its sender is over a rate limit (429), or the node is busy (503);
+/// answered with `Retry-After`.
 public struct RateLimited: Error, Sendable, Equatable {
     /// Stable code, e.g. `rate.inbox`.
     public var code: String
     public var message: String
     /// Whole seconds until a request may succeed.
     public var retryAfter: Int
+    /// The node, not the sender, is at its limit.
+    public var busy: Bool
 
-    public init(code: String, message: String, retryAfter: Int) {
+    public init(code: String, message: String, retryAfter: Int, busy: Bool = false) {
         self.code = code
         self.message = message
         self.retryAfter = retryAfter
+        self.busy = busy
     }
 }

@@ -76,7 +76,7 @@ extension URIBuilder {
             guard let at = text.lastIndex(of: "@") else { return nil }
             let user = String(text[..<at])
             let host = text[text.index(after: at)...].lowercased()
-            guard host == authority, !user.isEmpty else { return nil }
+            guard host == authority, !user.isEmpty, !user.contains("@") else { return nil }
             return user == authority ? .instance : .actor(user.lowercased())
         }
         return localActorName(resource).map(WebFingerTarget.actor)

@@ -32,6 +32,12 @@ package struct InboxUseCase: Sendable {
         }
         let activity = verified.activity
         try await ContentPolicy(node: node).check(activity)
+        // Remembered only once everything else passed: a sender refused for now (429, 403) may
+        // send the very same request again.
+        guard node.verifier.replays.firstUse(keyID: verified.signature.keyId, signature: verified.signature.signature, at: node.clock.now)
+        else {
+            throw FederationError(.unauthorized, code: "signature.replayed", reason: "this signature was already used; sign each request anew")
+        }
         // A server that talks to us is up: deliveries parked behind it may go again.
         let inserted = try await node.database.enqueueInbox(
             InboxItemRecord(

@@ -1,6 +1,7 @@
 import CivicFederation
 import CivicModel
 import CivicNode
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -15,43 +16,50 @@ package struct CivicRequestContext: RequestContext, RemoteAddressRequestContext 
     }
 }
 
-/// Per-client rate limits on the inbox and the admin API (429 with `Retry-After`), and a bound
-/// on inbox requests in verification at once (503 with `Retry-After`), before any work is done.
+/// Per-client rate limits on the inbox and the admin API (429 with `Retry-After`), before any
+/// work is done. (The bound on inbox requests in verification sits in the inbox handler, after
+/// the body has arrived, so that slow uploads cannot hold its places.)
 struct AbuseLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let limits: AbuseLimits
     let trustedProxies: [CIDR]
     let clock: any Clock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        let isInbox = request.method == .post && (path == "/inbox" || path == "/actor/inbox" || (path.hasPrefix("/actors/") && path.hasSuffix("/inbox")))
-        let limiter = isInbox ? limits.inboxPerClient : path.hasPrefix("/api/v1/") ? limits.apiPerClient : nil
-        if let limiter, let wait = limiter.take(client(of: request, context: context), now: clock.now) {
+        // The router ignores empty segments (`//inbox/` is `/inbox`), so the path is read the same way.
+        let segments = request.uri.path.split(separator: "/")
+        let isInbox = request.method == .post
+            && (segments == ["inbox"] || segments == ["actor", "inbox"] || (segments.count == 3 && segments[0] == "actors" && segments[2] == "inbox"))
+        let isAPI = segments.starts(with: ["api", "v1"])
+        guard let limiter = isInbox ? limits.inboxPerClient : isAPI ? limits.apiPerClient : nil else {
+            return try await next(request, context)
+        }
+        if let wait = limiter.take(client(of: request, context: context), now: clock.now) {
             throw RateLimited(code: isInbox ? "rate.inbox" : "rate.api", message: "too many requests from this address; retry later", retryAfter: wait)
         }
-        guard isInbox, let gate = limits.inboxInFlight else { return try await next(request, context) }
-        guard gate.enter() else {
-            var response = ErrorMiddleware<Context>.response(
-                status: .serviceUnavailable, code: "inbox.busy", message: "the inbox is busy; retry in a few seconds")
-            response.headers[.retryAfter] = "5"
-            return response
-        }
-        defer { gate.leave() }
         return try await next(request, context)
     }
 
-    /// The client's address: the connecting peer, or — when that is a trusted proxy — the
-    /// right-most address in `X-Forwarded-For` that is not a trusted proxy itself.
+    /// The client a request is counted for: the connecting peer, or — when that is a trusted
+    /// proxy — the right-most address in `X-Forwarded-For` that is not a trusted proxy itself
+    /// (a proxy that appends, like nginx's `$proxy_add_x_forwarded_for`, puts the real client
+    /// there; what the client wrote stays to its left). IPv6 clients count per /64.
     func client(of request: Request, context: Context) -> String {
-        guard let peer = context.remoteAddress?.ipAddress else { return "unknown" }
-        guard let address = IPAddress(peer), trustedProxies.contains(where: { $0.contains(address) }),
+        guard let peerText = context.remoteAddress?.ipAddress, let peer = IPAddress(peerText).map(Self.plain) else { return "unknown" }
+        guard trustedProxies.contains(where: { $0.contains(peer) }),
               let forwarded = request.headers[values: .init("X-Forwarded-For")!].last
-        else { return peer }
-        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        for hop in hops.reversed() {
-            guard let hopAddress = IPAddress(hop) else { return hop.prefix(64).description }
-            if !trustedProxies.contains(where: { $0.contains(hopAddress) }) { return hop }
+        else { return Self.key(peer) }
+        for hop in forwarded.split(separator: ",").reversed() {
+            guard let address = IPAddress(hop.trimmingCharacters(in: .whitespaces)).map(Self.plain) else { break }
+            if !trustedProxies.contains(where: { $0.contains(address) }) { return Self.key(address) }
         }
-        return peer
+        return Self.key(peer)
+    }
+
+    /// An IPv4-mapped IPv6 address as the IPv4 address it is.
+    static func plain(_ address: IPAddress) -> IPAddress { address.embeddedIPv4 ?? address }
+
+    /// The rate-limit key: the IPv4 address, or the /64 of an IPv6 one.
+    static func key(_ address: IPAddress) -> String {
+        address.isIPv4 ? address.description : address.bytes.prefix(8).map { String(format: "%02x", $0) }.joined() + "::/64"
     }
 }

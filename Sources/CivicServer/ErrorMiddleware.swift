@@ -19,7 +19,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.info("request.refused", metadata: ["error.code": "\(error.code)", "error": "\(error.reason)"])
             return Self.response(status: Self.status(error.kind), code: error.code, message: error.reason)
         } catch let error as RateLimited {
-            var response = Self.response(status: .tooManyRequests, code: error.code, message: error.message)
+            var response = Self.response(status: error.busy ? .serviceUnavailable : .tooManyRequests, code: error.code, message: error.message)
             response.headers[.retryAfter] = String(error.retryAfter)
             return response
         } catch let error as HTTPError {

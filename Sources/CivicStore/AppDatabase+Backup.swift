@@ -20,8 +20,8 @@ extension AppDatabase {
         guard FileManager.default.fileExists(atPath: backup) else {
             throw StoreError(code: "restore.missing", reason: "no backup at \(backup)")
         }
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(code: "restore.exists", reason: "\(path) exists; move it away first (and stop the node using it)")
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] where FileManager.default.fileExists(atPath: file) {
+            throw StoreError(code: "restore.exists", reason: "\(file) exists; move it away first (and stop the node using it)")
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -39,9 +39,19 @@ extension AppDatabase {
         } catch {
             throw StoreError(code: "restore.invalid", reason: "\(backup) is not an intact CivicHub database")
         }
-        let target = try DatabaseQueue(path: path)
-        try source.backup(to: target)
-        try target.close()
-        try source.close()
+        // Copied next to its place, then renamed: a failed restore never leaves a partial
+        // database where the node would start from it.
+        let partial = path + ".restoring-\(UUID().uuidString)"
+        do {
+            let target = try DatabaseQueue(path: partial)
+            try source.backup(to: target)
+            try target.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try target.close()
+            try source.close()
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            for file in [partial, partial + "-wal", partial + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
+            throw StoreError(code: "restore.failed", reason: "could not restore \(backup): \(error)")
+        }
     }
 }

@@ -31,7 +31,8 @@ public enum HTMLSanitizer {
                     if !selfClosing { scanner.skipUntilEndTag(name) }
                     continue
                 }
-                guard allowed.contains(name) else { continue }
+                // A link inside a link is not kept (browsers would close the first): its text stays.
+                guard allowed.contains(name), !(name == "a" && open.contains("a")) else { continue }
                 output += "<\(name)"
                 if name == "a" {
                     if let href = attributes.first(where: { $0.0 == "href" })?.1, let safe = safeLink(href) {
@@ -40,7 +41,8 @@ public enum HTMLSanitizer {
                     output += " rel=\"nofollow noopener noreferrer\""
                 }
                 output += ">"
-                if !void.contains(name), !selfClosing { open.append(name) }
+                // `<span/>` opens a span, as in HTML: only void elements have no end.
+                if !void.contains(name) { open.append(name) }
             case .end(let name):
                 guard allowed.contains(name), !void.contains(name), let index = open.lastIndex(of: name) else { continue }
                 for element in open[index...].reversed() { output += "</\(element)>" }

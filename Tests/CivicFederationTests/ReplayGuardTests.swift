@@ -18,17 +18,17 @@ struct ReplayGuardTests {
         #expect(replays.firstUse(keyID: "https://a.example/actor#main-key", signature: signature, at: Self.start.addingTimeInterval(16 * 3600)))
     }
 
-    @Test("Over capacity the oldest hour is forgotten first, and memory stays bounded")
+    @Test("Over capacity the oldest minute is forgotten first, and memory stays bounded")
     func capacity() {
         let replays = ReplayGuard(capacity: 100)
-        for index in 0..<100 {
+        for index in 0..<60 {
             #expect(replays.firstUse(keyID: "k", signature: Data("old-\(index)".utf8), at: Self.start))
         }
-        for index in 0..<50 {
-            #expect(replays.firstUse(keyID: "k", signature: Data("new-\(index)".utf8), at: Self.start.addingTimeInterval(3600)))
+        for index in 0..<60 {
+            #expect(replays.firstUse(keyID: "k", signature: Data("new-\(index)".utf8), at: Self.start.addingTimeInterval(60)))
         }
-        // The first hour's pairs were dropped to make room; the second hour's are still known.
-        #expect(replays.firstUse(keyID: "k", signature: Data("old-0".utf8), at: Self.start.addingTimeInterval(3600)))
-        #expect(!replays.firstUse(keyID: "k", signature: Data("new-0".utf8), at: Self.start.addingTimeInterval(3600)))
+        // The first minute's pairs were dropped to make room; the second minute's are all still known.
+        #expect(replays.firstUse(keyID: "k", signature: Data("old-0".utf8), at: Self.start.addingTimeInterval(60)))
+        #expect((0..<60).allSatisfy { !replays.firstUse(keyID: "k", signature: Data("new-\($0)".utf8), at: Self.start.addingTimeInterval(60)) })
     }
 }

@@ -68,7 +68,7 @@ struct AbuseLimitTests {
         }
     }
 
-    @Test("With the in-flight bound reached, the inbox answers 503 with Retry-After at once")
+    @Test("With the in-flight bound reached, the inbox answers 503 with Retry-After at once; slow uploads hold no place")
     func inFlight() async throws {
         let gate = InFlightGate(limit: 1)
         #expect(gate.enter())
@@ -78,15 +78,53 @@ struct AbuseLimitTests {
         try await withTestNetwork(count: 2, configure: { $0.inboxMaxInFlight = 1 }) { network in
             let (first, second) = (network.nodes[0], network.nodes[1])
             let beta = try await second.organization("beta")
-            // Hold the only place: a request whose body never finishes arriving.
+            // A request whose body never finishes arriving does not take the place…
             let stalled = try await StalledUpload.start(host: "127.0.0.1", port: first.configuration.port, path: "/inbox")
             defer { stalled.close() }
-            try await Task.sleep(for: .milliseconds(200))
             let post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
-            let refused = try await post.send()
+            #expect(try await post.send().status == 202)
+            // …a request in verification does: with the one place taken, the next is refused.
+            let place = try #require(first.node.limits.inboxInFlight)
+            #expect(place.enter())
+            defer { place.leave() }
+            let next = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+            let refused = try await next.send()
             #expect(refused.status == 503)
             #expect(refused.headers.first(name: "Retry-After") == "5")
             #expect(try JSONParser().parse(refused.body)["error"]?.stringValue == "inbox.busy")
+        }
+    }
+
+    @Test("Paths the router reads the same way are limited the same way", arguments: ["//inbox", "/inbox/", "/actors/beta//inbox"])
+    func pathSpellings(path: String) async throws {
+        try await withTestNetwork(count: 2, configure: { $0.inboxRateLimit = 1; $0.inboxHostRateLimit = 0 }) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            try await first.organization("beta")
+            let post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+            #expect(try await post.send().status == 202)
+            let other = try await HTTPTestClient.send(.POST, first.base + path, headers: [("Content-Type", AS.activityJSON)], body: Data("{}".utf8))
+            #expect(other.status == 429)
+        }
+    }
+
+    @Test("A retried request refused with 429 is not taken for a replay")
+    func retryAfterRateLimit() async throws {
+        // 120 a minute: a token every half second, so Retry-After is short.
+        try await withTestNetwork(count: 2, configure: { $0.inboxRateLimit = 0; $0.inboxHostRateLimit = 120 }) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            var refused: (SignedPost, HTTPTestClient.Response)?
+            for _ in 0..<400 where refused == nil {
+                let post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+                let response = try await post.send()
+                if response.status == 429 { refused = (post, response) } else { #expect(response.status == 202) }
+            }
+            let (post, response) = try #require(refused)
+            let wait = try #require(Int(response.headers.first(name: "Retry-After") ?? ""))
+            #expect(wait <= 2)
+            try await Task.sleep(for: .seconds(wait))
+            #expect(try await post.send().status == 202)
         }
     }
 }

@@ -43,6 +43,11 @@ struct BackupTests {
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 * 7) }).write(to: URL(fileURLWithPath: garbage))
         let empty = temporaryDirectory() + "/empty.sqlite"
         try Data().write(to: URL(fileURLWithPath: empty))
+        let good = temporaryDirectory() + "/good.sqlite"
+        try NodeProcess.run(["backup", good, "--data", data])
+        // A data directory holding only a leftover write-ahead log of an earlier database.
+        let leftover = temporaryDirectory()
+        try Data("wal".utf8).write(to: URL(fileURLWithPath: leftover + "/civichub.sqlite-wal"))
         for (arguments, message) in [
             (["backup", existing, "--data", data], "exists"),
             (["backup", temporaryDirectory() + "/b.sqlite", "--data", temporaryDirectory()], "no database"),
@@ -50,6 +55,7 @@ struct BackupTests {
             (["restore", empty, "--data", temporaryDirectory()], "not an intact CivicHub database"),
             (["restore", garbage, "--data", data], "exists"),
             (["restore", "/nonexistent/backup.sqlite", "--data", temporaryDirectory()], "no backup"),
+            (["restore", good, "--data", leftover], "civichub.sqlite-wal exists"),
         ] {
             do {
                 try NodeProcess.run(arguments)
@@ -59,5 +65,6 @@ struct BackupTests {
             }
         }
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "x")
+        #expect(!FileManager.default.fileExists(atPath: leftover + "/civichub.sqlite"))
     }
 }

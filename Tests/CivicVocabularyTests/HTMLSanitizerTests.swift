@@ -1,4 +1,5 @@
 import CivicVocabulary
+import Foundation
 import Testing
 
 @Suite("HTML sanitiser for remote content")
@@ -46,6 +47,18 @@ struct HTMLSanitizerTests {
         #expect(!lower.contains("href=\"javascript") && !lower.contains("href=\"data:") && !lower.contains("href=\"vbscript"), "\(output)")
         // Every kept tag is balanced: sanitising the output again changes nothing.
         #expect(HTMLSanitizer.sanitize(output) == output, "not idempotent: \(output)")
+    }
+
+    /// Found by fuzz-html: a tag name running into non-ASCII bytes, and an `<a>` inside an `<a>`.
+    @Test("Sanitising is idempotent on what the fuzzer found", arguments: [
+        "PHA+SGVsbG8gPGEgaHJlZj0iaHB4YW0mbGUvQGJvYiIgY1EAc3M9Im1lbjxwcDx0aW9uIj5FPHNwYW7CnZCYPC9zcC8+PGE+cHQ+YWxlcmE+",
+        "PGE+b25lPGEgaHJlZj0iaHR0cHM6Ly9hLmV4YW1wbGUiPnR3bzwvYT50aHJlZTwvYT4=",
+    ])
+    func idempotent(base64: String) throws {
+        let html = String(decoding: try #require(Data(base64Encoded: base64)), as: UTF8.self)
+        let once = HTMLSanitizer.sanitize(html)
+        #expect(HTMLSanitizer.sanitize(once) == once, "\(once)")
+        #expect(!once.contains("<a rel=\"nofollow noopener noreferrer\">pt"))
     }
 
     @Test("Text that looks like markup is escaped, entities stay text")

@@ -3,12 +3,16 @@
 import CivicModel
 import Foundation
 
-let uris = try! URIBuilder(publicURL: "https://hub.example")
+/// Under libFuzzer this file's top-level code never runs (libFuzzer's `main` does): values the
+/// target needs are lazily initialised statics.
+enum Node {
+    static let uris = try! URIBuilder(publicURL: "https://hub.example")
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let resource = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
-    if case .actor(let name) = uris.webFingerTarget(resource) {
+    if case .actor(let name) = Node.uris.webFingerTarget(resource) {
         guard !name.isEmpty, !name.contains("/"), !name.contains("@") || resource.hasPrefix("https://"),
               !resource.hasPrefix("acct:") || name == name.lowercased()
         else { fatalError("bad actor name \(name) from \(resource)") }

@@ -124,6 +124,11 @@ struct ActivityPubController<Context: RequestContext> {
         } catch is NIOTooManyBytesError {
             throw FederationErrorResponse.tooLarge
         }
+        // Back-pressure: at most so many inbox requests in verification at once.
+        if let gate = node.limits.inboxInFlight {
+            guard gate.enter() else { throw FederationErrorResponse.busy }
+        }
+        defer { node.limits.inboxInFlight?.leave() }
         var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let authority = request.head.authority ?? ""
         if !headers.contains(where: { $0.name == "host" }) { headers.append((name: "host", value: authority)) }
@@ -145,5 +150,9 @@ struct ActivityPubController<Context: RequestContext> {
 enum FederationErrorResponse {
     static var tooLarge: HTTPError {
         HTTPError(.contentTooLarge, message: "inbox bodies are limited to 1 MiB")
+    }
+
+    static var busy: RateLimited {
+        RateLimited(code: "inbox.busy", message: "the inbox is busy; retry in a few seconds", retryAfter: 5, busy: true)
     }
 }
