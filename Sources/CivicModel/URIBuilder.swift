@@ -76,7 +76,10 @@ extension URIBuilder {
             guard let at = text.lastIndex(of: "@") else { return nil }
             let user = String(text[..<at])
             let host = text[text.index(after: at)...].lowercased()
-            guard host == authority, !user.isEmpty, !user.contains("@") else { return nil }
+            // Actor names are a–z, 0–9, '_', '-' and '.' (any case here: acct: names are case-insensitive).
+            guard host == authority, !user.isEmpty,
+                  user.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0)) })
+            else { return nil }
             return user == authority ? .instance : .actor(user.lowercased())
         }
         return localActorName(resource).map(WebFingerTarget.actor)

@@ -83,34 +83,35 @@ public enum HTMLSanitizer {
 
     /// Decodes the named entities above and numeric ones; anything else stays as written (and is escaped on output).
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var result = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            guard character == "&", let semicolon = text[index...].prefix(12).firstIndex(of: ";") else {
-                result.append(character)
-                index = text.index(after: index)
+        // Unicode scalars, not Characters: a combining mark after `;` must not hide the entity's end.
+        guard text.unicodeScalars.contains("&") else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "&", let semicolon = scalars[index..<min(index + 12, scalars.count)].firstIndex(of: ";") else {
+                result.append(scalars[index])
+                index += 1
                 continue
             }
-            let entity = text[text.index(after: index)..<semicolon]
+            let entity = String(String.UnicodeScalarView(scalars[(index + 1)..<semicolon]))
             var decoded: String?
             if entity.hasPrefix("#x") || entity.hasPrefix("#X") {
                 decoded = UInt32(entity.dropFirst(2), radix: 16).flatMap(scalarText)
             } else if entity.hasPrefix("#") {
                 decoded = UInt32(entity.dropFirst()).flatMap(scalarText)
             } else {
-                decoded = named[String(entity)]
+                decoded = named[entity]
             }
             if let decoded {
-                result += decoded
-                index = text.index(after: semicolon)
+                result.append(contentsOf: decoded.unicodeScalars)
+                index = semicolon + 1
             } else {
-                result.append(character)
-                index = text.index(after: index)
+                result.append(scalars[index])
+                index += 1
             }
         }
-        return result
+        return String(result)
     }
 
     private static func scalarText(_ value: UInt32) -> String? {

@@ -53,12 +53,22 @@ struct HTMLSanitizerTests {
     @Test("Sanitising is idempotent on what the fuzzer found", arguments: [
         "PHA+SGVsbG8gPGEgaHJlZj0iaHB4YW0mbGUvQGJvYiIgY1EAc3M9Im1lbjxwcDx0aW9uIj5FPHNwYW7CnZCYPC9zcC8+PGE+cHQ+YWxlcmE+",
         "PGE+b25lPGEgaHJlZj0iaHR0cHM6Ly9hLmV4YW1wbGUiPnR3bzwvYT50aHJlZTwvYT4=",
+        "PHA+SGVsPMyzAHMAAF1lIGM8NVEAc3M9I21lbg==",  // "<" then a combining mark: "&lt;" must still decode
     ])
     func idempotent(base64: String) throws {
         let html = String(decoding: try #require(Data(base64Encoded: base64)), as: UTF8.self)
         let once = HTMLSanitizer.sanitize(html)
         #expect(HTMLSanitizer.sanitize(once) == once, "\(once)")
         #expect(!once.contains("<a rel=\"nofollow noopener noreferrer\">pt"))
+    }
+
+    /// Found by fuzz-html: a combining mark after `"` made one Character of the two, and the quote
+    /// went out unescaped — a link could end its href and add `/onmouseover=…`.
+    @Test("A quote or bracket followed by a combining mark is still escaped")
+    func combiningMarks() {
+        let link = HTMLSanitizer.sanitize("<a href=\"https://a.example/x&quot;\u{333}/onmouseover=alert(1)\">x</a>")
+        #expect(link.hasPrefix("<a href=\"https://a.example/x&quot;\u{333}/onmouseover=alert(1)\" rel="), "\(link)")
+        #expect(PlainText.escape("\"\u{333}<\u{333}&\u{333}") == "&quot;\u{333}&lt;\u{333}&amp;\u{333}")
     }
 
     @Test("Text that looks like markup is escaped, entities stay text")

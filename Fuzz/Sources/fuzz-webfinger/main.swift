@@ -1,5 +1,5 @@
 // libFuzzer target: reading WebFinger `resource` parameters. A name read from a resource is a
-// single path segment, never empty; from `acct:` it is lower-cased.
+// single path segment, never empty; from `acct:` it is lower-cased and made of name characters.
 import CivicModel
 import Foundation
 
@@ -14,7 +14,8 @@ public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let resource = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     if case .actor(let name) = Node.uris.webFingerTarget(resource) {
         guard !name.isEmpty, !name.contains("/"), !name.contains("@") || resource.hasPrefix("https://"),
-              !resource.hasPrefix("acct:") || name == name.lowercased()
+              !resource.hasPrefix("acct:")
+                || name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0) })
         else { fatalError("bad actor name \(name) from \(resource)") }
     }
     return 0
