@@ -1,5 +1,6 @@
 import CivicModel
 import CivicNode
+import CivicServer
 import CivicStore
 import CivicTesting
 import CivicVocabulary
@@ -160,6 +161,13 @@ struct EventTests {
             let page = try await HTTPTestClient.send(.GET, "\(node.base)/actors/alpha", headers: [("Accept", "text/html")])
             #expect(page.text.contains("webcal://127.0.0.1:\(node.configuration.port)/actors/alpha/events.ics"))
         }
+    }
+
+    @Test("Calendar text escaping reads Unicode scalars: a combining mark cannot carry a line break through")
+    func calendarEscaping() {
+        let feed = CalendarFeed.escape("a\n\u{333}END:VEVENT\r\n\u{301};,\\")
+        #expect(!feed.unicodeScalars.contains("\n") && !feed.unicodeScalars.contains("\r"))
+        #expect(feed == "a\\n\u{333}END:VEVENT\\n\u{301}\\;\\,\\\\")
     }
 
     /// Parses the feed with the `icalendar` package (PyPI, installed by Scripts/test) and

@@ -6,7 +6,7 @@ import Foundation
 /// Renders events as an iCalendar feed (RFC 5545): one VEVENT per event with UID, DTSTAMP,
 /// DTSTART/DTEND in the event's own time zone (with its VTIMEZONE), SUMMARY, DESCRIPTION,
 /// LOCATION, URL and STATUS; CRLF line ends, TEXT escaping, lines folded at 75 octets.
-enum CalendarFeed {
+package enum CalendarFeed {
     static func render(events: [JSONValue], calendarName: String, now: Date) -> String {
         var lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//CivicHub//civichub \(NodeInfo.version)//EN", "CALSCALE:GREGORIAN",
@@ -138,20 +138,21 @@ enum CalendarFeed {
         return ["TENTATIVE", "CANCELLED"].contains(fallback) ? fallback ?? "CONFIRMED" : "CONFIRMED"
     }
 
-    /// RFC 5545 §3.3.11 TEXT escaping.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "\\": result += "\\\\"
-            case ";": result += "\\;"
-            case ",": result += "\\,"
-            case "\n", "\r\n": result += "\\n"
+    /// RFC 5545 §3.3.11 TEXT escaping, on Unicode scalars (a combining mark after a line feed
+    /// must not smuggle the line feed through as part of one Character).
+    package static func escape(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result.append(contentsOf: "\\\\".unicodeScalars)
+            case ";": result.append(contentsOf: "\\;".unicodeScalars)
+            case ",": result.append(contentsOf: "\\,".unicodeScalars)
+            case "\n": result.append(contentsOf: "\\n".unicodeScalars)
             case "\r": continue
-            default: result.append(character)
+            default: result.append(scalar)
             }
         }
-        return result
+        return String(result)
     }
 
     /// Folds a content line at 75 octets without splitting a UTF-8 sequence (§3.1).
