@@ -18,8 +18,6 @@ package struct VerifiedActivity: Sendable {
 package struct InboxVerifier: Sendable {
     let resolver: ActorResolver
     let clock: any Clock
-    /// Pairs already accepted; checked by the inbox once every other check has passed.
-    package let replays = ReplayGuard()
 
     package init(resolver: ActorResolver, clock: any Clock) {
         self.resolver = resolver

@@ -39,10 +39,7 @@ package struct AnnounceUseCase: Sendable {
         let outbox = Outbox(node: node)
         let announce = ActivityDocuments.announce(
             id: outbox.newActivityID(), actor: actor.id, object: objectID, published: Timestamp.string(node.clock.now))
-        let prepared = try await outbox.prepare(announce, by: actor.id, isPublic: true, to: try await node.database.followerInboxes(of: actor.id))
-        try await node.database.insert(activities: [prepared.activity], deliveries: prepared.deliveries)
-        node.deliveries.wake.signal()
-        return prepared.activity.id
+        return try await outbox.send(announce, by: actor.id, isPublic: true, to: try await node.database.followerInboxes(of: actor.id)).id
     }
 
     /// Keeps the announced object: an embedded copy only when its proof verifies with its

@@ -34,7 +34,7 @@ package struct InboxUseCase: Sendable {
         try await ContentPolicy(node: node).check(activity)
         // Remembered only once everything else passed: a sender refused for now (429, 403) may
         // send the very same request again.
-        guard node.verifier.replays.firstUse(keyID: verified.signature.keyId, signature: verified.signature.signature, at: node.clock.now)
+        guard node.replays.firstUse(keyID: verified.signature.keyId, signature: verified.signature.signature, at: node.clock.now)
         else {
             throw FederationError(.unauthorized, code: "signature.replayed", reason: "this signature was already used; sign each request anew")
         }

@@ -23,6 +23,8 @@ package struct Node: Sendable {
     package let logger: Logger
     /// Rate limits and back-pressure.
     package let limits: AbuseLimits
+    /// Signatures already accepted; the inbox checks it once every other check has passed.
+    let replays = ReplayGuard()
 
     package init(
         database: AppDatabase, uris: URIBuilder, clock: any Clock, policy: AddressPolicy, limits: AbuseLimits = AbuseLimits(), logger: Logger

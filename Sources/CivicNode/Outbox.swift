@@ -21,6 +21,16 @@ struct Outbox {
         return try DataIntegrity.sign(document, keyID: node.uris.ed25519Key(actorID), key: key, created: Timestamp.string(node.clock.now))
     }
 
+    /// Signs, stores and queues an activity that goes out on its own (not inside a use case's
+    /// larger transaction), then wakes the delivery worker.
+    @discardableResult
+    func send(_ document: JSONValue, by actorID: String, isPublic: Bool, to inboxes: [String]) async throws -> ActivityRecord {
+        let prepared = try await prepare(document, by: actorID, isPublic: isPublic, to: inboxes)
+        try await node.database.insert(activities: [prepared.activity], deliveries: prepared.deliveries)
+        node.deliveries.wake.signal()
+        return prepared.activity
+    }
+
     /// Signs an activity by its actor and returns its stored record and one delivery per distinct inbox.
     func prepare(
         _ document: JSONValue, by actorID: String, isPublic: Bool, to inboxes: [String]

@@ -90,9 +90,7 @@ package struct ParticipationUseCase: Sendable {
         if event.joinMode == .external {
             let ignore = ActivityDocuments.answerJoin(
                 .ignore, id: outbox.newActivityID(), actor: event.organiser.id, join: activity.id, participant: participant.id, event: eventID)
-            let prepared = try await outbox.prepare(ignore, by: event.organiser.id, isPublic: false, to: [participant.inbox])
-            try await node.database.insert(activities: [prepared.activity], deliveries: prepared.deliveries)
-            node.deliveries.wake.signal()
+            try await outbox.send(ignore, by: event.organiser.id, isPublic: false, to: [participant.inbox])
             return
         }
         guard event.joinMode != .restricted else {

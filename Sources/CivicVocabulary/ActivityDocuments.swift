@@ -102,10 +102,7 @@ extension ActivityDocuments {
         /// FEP-8a8e categories.
         public var categories: [String]
 
-        public init(
-            capacity: Int? = nil, joinMode: String = "free", externalParticipationUrl: String? = nil, status: String = "EventScheduled",
-            categories: [String] = []
-        ) {
+        public init(capacity: Int?, joinMode: String, externalParticipationUrl: String?, status: String, categories: [String]) {
             self.capacity = capacity
             self.joinMode = joinMode
             self.externalParticipationUrl = externalParticipationUrl
@@ -119,7 +116,7 @@ extension ActivityDocuments {
     /// collection, and an `attendees` collection (served with its count) at `ID/attendees`.
     public static func event(
         id: String, actor: String, followers: String, name: String, html: String?, startTime: String, endTime: String?,
-        timezone: String, location: EventLocation?, terms: EventTerms = EventTerms(), fields: [FieldOfWork] = [],
+        timezone: String, location: EventLocation?, terms: EventTerms, fields: [FieldOfWork],
         published: String
     ) -> JSONValue {
         var members: [String: JSONValue] = [

@@ -67,12 +67,8 @@ struct ArticleTests {
 
     @Test("A funding call federates with its kind, fields of work, hashtags and funding block, and appears in the Atom feed")
     func federation() async throws {
-        try await withTestNetwork(count: 2) { network in
+        try await withFollowedAlpha { network, alpha in
             let (home, follower) = (network.nodes[0], network.nodes[1])
-            try await home.organization("alpha")
-            try await follower.organization("beta")
-            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
-            try await network.waitUntilQuiet()
 
             let id = try await ArticleUseCase(node: home.node).publish(name: "alpha", draft: Self.call(deadline: Date().addingTimeInterval(86_400)))
             try await network.waitUntilQuiet()
@@ -96,12 +92,8 @@ struct ArticleTests {
 
     @Test("An article in several languages federates with nameMap, summaryMap and contentMap; remote maps are sanitised")
     func languages() async throws {
-        try await withTestNetwork(count: 2) { network in
+        try await withFollowedAlpha { network, alpha in
             let (home, follower) = (network.nodes[0], network.nodes[1])
-            try await home.organization("alpha")
-            try await follower.organization("beta")
-            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
-            try await network.waitUntilQuiet()
 
             var guide = ArticleDraft(
                 kind: .strategyGuide, title: "Winning local campaigns", summary: "A guide <for> organisers.",

@@ -12,12 +12,8 @@ import Testing
 struct ContentLifecycleTests {
     /// Node 1 has alpha; node 2 has beta, which follows alpha; node 3 has gamma.
     static func withFollowedAlpha(_ body: (TestNetwork, ActorProfile) async throws -> Void) async throws {
-        try await withTestNetwork(count: 3) { network in
-            let alpha = try await network.nodes[0].organization("alpha")
-            try await network.nodes[1].organization("beta")
+        try await CivicTesting.withFollowedAlpha(count: 3) { network, alpha in
             try await network.nodes[2].organization("gamma")
-            try await FollowUseCase(node: network.nodes[1].node).follow(from: "beta", handle: network.nodes[0].handle("alpha"))
-            try await network.waitUntilQuiet()
             try await body(network, alpha)
         }
     }

@@ -11,12 +11,8 @@ import Testing
 struct ContentSetTests {
     @Test("One of each kind published, one updated, one deleted: the follower holds exactly the live set, every proof verified")
     func exactSet() async throws {
-        try await withTestNetwork(count: 2) { network in
+        try await withFollowedAlpha { network, alpha in
             let (home, follower) = (network.nodes[0], network.nodes[1])
-            let alpha = try await home.organization("alpha")
-            try await follower.organization("beta")
-            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
-            try await network.waitUntilQuiet()
 
             let news = try await NewsUseCase(node: home.node).publish(name: "alpha", text: "News")
             let event = try await EventUseCase(node: home.node).publish(name: "alpha", draft: EventTests.hybrid())

@@ -61,12 +61,8 @@ struct EventTests {
 
     @Test("Status, categories and the organizers collection federate; a cancelled event shows as CANCELLED in calendars")
     func statusAndCategories() async throws {
-        try await withTestNetwork(count: 2) { network in
+        try await withFollowedAlpha { network, alpha in
             let (home, follower) = (network.nodes[0], network.nodes[1])
-            let alpha = try await home.organization("alpha")
-            try await follower.organization("beta")
-            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
-            try await network.waitUntilQuiet()
 
             var draft = Self.hybrid()
             draft.categories = ["WORKSHOPS_SKILL_SHARING", "SCIENCE_TECH"]
@@ -96,12 +92,8 @@ struct EventTests {
 
     @Test("A hybrid event reaches a follower's node with its place and online location, proof verified")
     func federation() async throws {
-        try await withTestNetwork(count: 2) { network in
+        try await withFollowedAlpha { network, alpha in
             let (home, follower) = (network.nodes[0], network.nodes[1])
-            let alpha = try await home.organization("alpha")
-            try await follower.organization("beta")
-            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
-            try await network.waitUntilQuiet()
 
             let id = try await EventUseCase(node: home.node).publish(name: "alpha", draft: Self.hybrid())
             try await network.waitUntilQuiet()

@@ -14,12 +14,8 @@ struct ProfileTests {
 
     @Test("A profile change is served and reaches followers as an Update of the actor")
     func update() async throws {
-        try await withTestNetwork(count: 2) { network in
+        try await withFollowedAlpha { network, alpha in
             let (home, follower) = (network.nodes[0], network.nodes[1])
-            let alpha = try await home.organization("alpha")
-            try await follower.organization("beta")
-            try await FollowUseCase(node: follower.node).follow(from: "beta", handle: home.handle("alpha"))
-            try await network.waitUntilQuiet()
 
             try await ProfileUseCase(node: home.node).update(name: "alpha", profile: Self.profile)
             try await network.waitUntilQuiet()

@@ -172,3 +172,15 @@ package func freePort() throws -> Int {
     }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// `count` nodes (at least two): organisation `alpha` on the first and `beta` on the second,
+/// beta following alpha with the follow accepted. The body gets the network and alpha.
+package func withFollowedAlpha<T>(count: Int = 2, _ body: (TestNetwork, ActorProfile) async throws -> T) async throws -> T {
+    try await withTestNetwork(count: count) { network in
+        let alpha = try await network.nodes[0].organization("alpha")
+        try await network.nodes[1].organization("beta")
+        try await FollowUseCase(node: network.nodes[1].node).follow(from: "beta", handle: network.nodes[0].handle("alpha"))
+        try await network.waitUntilQuiet()
+        return try await body(network, alpha)
+    }
+}
