@@ -19,9 +19,13 @@ package struct AddressPolicy: Sendable {
 
     /// Private ranges the operator explicitly allows.
     package var allowed: [CIDR]
+    /// Answers a host name with its addresses, in the order to try them: the system resolver, or
+    /// in tests one that plays a DNS server.
+    package var lookUp: @Sendable (String) async throws -> [IPAddress]
 
-    package init(allowed: [CIDR]) {
+    package init(allowed: [CIDR], lookUp: @escaping @Sendable (String) async throws -> [IPAddress] = AddressPolicy.systemLookUp) {
         self.allowed = allowed
+        self.lookUp = lookUp
     }
 
     /// True when `address` may be contacted. Mapped IPv6 forms are judged by their IPv4 address.
@@ -32,7 +36,8 @@ package struct AddressPolicy: Sendable {
     }
 
     /// Resolves `host` and returns its addresses, throwing when any of them is refused (a name
-    /// that resolves to one public and one private address is refused as a whole).
+    /// that resolves to one public and one private address is refused as a whole). Connect only
+    /// to an address returned here (`PinnedClients`): resolving the name again may answer otherwise.
     package func resolve(host: String) async throws -> [IPAddress] {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let addresses: [IPAddress]
@@ -42,7 +47,7 @@ package struct AddressPolicy: Sendable {
             guard Self.looksLikeHostname(bare) else {
                 throw FederationError(.permanent, code: "fetch.badHost", reason: "\"\(host.prefix(100))\" is not a valid host name")
             }
-            addresses = try await Task.detached { try Self.lookUp(bare) }.value
+            addresses = try await lookUp(bare)
         }
         guard !addresses.isEmpty else {
             throw FederationError(.transient, code: "fetch.dns", reason: "\(host) has no addresses")
@@ -69,7 +74,12 @@ package struct AddressPolicy: Sendable {
         return !last.allSatisfy(\.isNumber) && !last.lowercased().hasPrefix("0x")
     }
 
-    private static func lookUp(_ host: String) throws -> [IPAddress] {
+    /// `getaddrinfo`, off the caller's executor (it blocks).
+    package static let systemLookUp: @Sendable (String) async throws -> [IPAddress] = { host in
+        try await Task.detached { try getAddresses(host) }.value
+    }
+
+    private static func getAddresses(_ host: String) throws -> [IPAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -97,6 +107,7 @@ package struct AddressPolicy: Sendable {
             }
             cursor = entry.pointee.ai_next
         }
-        return Array(Set(addresses))
+        var seen: Set<IPAddress> = []
+        return addresses.filter { seen.insert($0).inserted }
     }
 }

@@ -7,8 +7,9 @@ import NIOCore
 import NIOHTTP1
 
 /// The only way the node talks to other servers: http(s) only, addresses checked against the
-/// `AddressPolicy` before every hop, at most 3 redirects (each checked again), 5 s to connect,
-/// 30 s for the whole request, and responses capped at 1 MiB. Requests are signed when a signer is given.
+/// `AddressPolicy` before every hop and connected to as checked (`PinnedClients`), at most 3
+/// redirects (each checked again), 5 s to connect, 30 s for the whole request, and responses capped
+/// at 1 MiB. Requests are signed when a signer is given.
 package final class SafeHTTPClient: Sendable {
     /// A response body and what is needed to judge it.
     package struct Response: Sendable {
@@ -20,7 +21,7 @@ package final class SafeHTTPClient: Sendable {
         package var retryAfter: Double?
     }
 
-    let client: HTTPClient
+    let clients: PinnedClients
     let policy: AddressPolicy
     let userAgent: String
     let maxResponseBytes: Int
@@ -36,7 +37,7 @@ package final class SafeHTTPClient: Sendable {
             timeout: .init(connect: .seconds(5), read: .seconds(30)),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8))
         configuration.decompression = .enabled(limit: .size(maxResponseBytes))
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        clients = PinnedClients(configuration: configuration)
         self.policy = policy
         self.userAgent = userAgent
         self.maxResponseBytes = maxResponseBytes
@@ -44,7 +45,7 @@ package final class SafeHTTPClient: Sendable {
 
     /// Closes pooled connections; call once when the node stops.
     package func shutdown() async throws {
-        try await client.shutdown()
+        try await clients.shutdown()
     }
 
     /// GET `url` with `accept`, signed by `signer` when given, following up to 3 checked redirects.
@@ -89,7 +90,7 @@ package final class SafeHTTPClient: Sendable {
         guard let components = URLComponents(url: parsed, resolvingAgainstBaseURL: false), let host = components.host else {
             throw FederationError(.permanent, code: "fetch.badURL", reason: "\(url) has no host")
         }
-        _ = try await policy.resolve(host: host)
+        let addresses = try await policy.resolve(host: host)
 
         let authority = try IRI.authority(of: url)
         var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
@@ -108,27 +109,27 @@ package final class SafeHTTPClient: Sendable {
         for header in headers { request.headers.replaceOrAdd(name: header.name, value: header.value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
 
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: requestTimeout)
-        } catch let error as HTTPClientError {
-            throw FederationError(.transient, code: "fetch.network", reason: "\(method.rawValue) \(url): \(error)")
-        } catch {
-            throw FederationError(.transient, code: "fetch.network", reason: "\(method.rawValue) \(url): \(error)")
+        let (status, responseHeaders, collected) = try await clients.withClient(host: host, address: addresses[0]) { client in
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(request, timeout: requestTimeout)
+            } catch {
+                throw FederationError(.transient, code: "fetch.network", reason: "\(method.rawValue) \(url): \(error)")
+            }
+            do {
+                return (Int(response.status.code), response.headers, try await response.body.collect(upTo: maxResponseBytes))
+            } catch is NIOTooManyBytesError {
+                throw FederationError(.permanent, code: "fetch.tooLarge", reason: "\(url) answered with more than \(maxResponseBytes) bytes")
+            } catch {
+                throw FederationError(.transient, code: "fetch.network", reason: "\(method.rawValue) \(url): \(error)")
+            }
         }
-        let status = Int(response.status.code)
-        let collected: ByteBuffer
-        do {
-            collected = try await response.body.collect(upTo: maxResponseBytes)
-        } catch {
-            throw FederationError(.permanent, code: "fetch.tooLarge", reason: "\(url) answered with more than \(maxResponseBytes) bytes")
-        }
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter)
+        let retryAfter = responseHeaders.first(name: "Retry-After").flatMap(Self.parseRetryAfter)
         return RawResponse(
             response: Response(
-                status: status, contentType: response.headers.first(name: "Content-Type"),
+                status: status, contentType: responseHeaders.first(name: "Content-Type"),
                 body: Data(collected.readableBytesView), finalURL: parsed.absoluteString, retryAfter: retryAfter),
-            redirectLocation: response.headers.first(name: "Location"))
+            redirectLocation: responseHeaders.first(name: "Location"))
     }
 
     /// Retry-After as seconds (delta form) or an HTTP date.

@@ -4,6 +4,7 @@ import CivicTesting
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 import Testing
 
 /// A deliberately badly behaved remote server, to check the limits of outbound fetches.
@@ -72,5 +73,70 @@ struct OutboundFetchTests {
             }
             #expect(try await network.nodes[0].database.actor(id: "https://victim.example/users/admin") == nil)
         }
+    }
+
+    /// Requests a server got.
+    final class Hits: Sendable {
+        let count = Atomic<Int>(0)
+        var value: Int { count.load(ordering: .relaxed) }
+    }
+
+    /// A server on `address`:`port` answering `GET /who` with its address as an ActivityPub
+    /// document, counting the requests it gets.
+    static func withWhoServer(address: String, port: Int, hits: Hits, _ body: () async throws -> Void) async throws {
+        let router = Router()
+        router.get("who") { _, _ -> Response in
+            hits.count.add(1, ordering: .relaxed)
+            let json = #"{"id":"http://rebind.test:\#(port)/who","type":"Note","content":"\#(address)"}"#
+            return Response(status: .ok, headers: [.contentType: "application/activity+json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(address, port: port)),
+            onServerRunning: { _ in readyContinuation.yield() })
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        for await _ in ready { break }
+        defer { task.cancel() }
+        try await body()
+    }
+
+    @Test("A host name is connected to at the address that was checked, so a name answering differently later (DNS rebinding) reaches nothing unchecked")
+    func connectsToCheckedAddress() async throws {
+        let port = try freePort()
+        // A DNS server for `rebind.test` that answers 127.0.0.1 twice, then 127.0.0.3, then the internal 127.0.0.2.
+        let answers = ["127.0.0.1", "127.0.0.1", "127.0.0.3", "127.0.0.2"].compactMap(IPAddress.init)
+        let lookUps = Hits()
+        let policy = AddressPolicy(allowed: ["127.0.0.1/32", "127.0.0.3/32"].compactMap(CIDR.init)) { host in
+            #expect(host == "rebind.test")
+            return [answers[min(lookUps.count.add(1, ordering: .relaxed).oldValue, answers.count - 1)]]
+        }
+        let client = SafeHTTPClient(policy: policy, userAgent: "civichub-test")
+        let first = Hits(), second = Hits(), inside = Hits()
+        // The client must be shut down however the checks end.
+        var failure: (any Error)?
+        do {
+            try await Self.withWhoServer(address: "127.0.0.1", port: port, hits: first) {
+                try await Self.withWhoServer(address: "127.0.0.3", port: port, hits: second) {
+                    try await Self.withWhoServer(address: "127.0.0.2", port: port, hits: inside) {
+                        // The system resolver does not know `rebind.test`: an answer proves the
+                        // connection went to the checked address, not to a fresh lookup.
+                        for expected in answers.dropLast() {
+                            let response = try await client.get("http://rebind.test:\(port)/who", accept: "application/activity+json", signer: nil)
+                            #expect(String(decoding: response.body, as: UTF8.self).contains("\"\(expected)\""))
+                        }
+                        await Self.expectFailure("fetch.addressRefused") {
+                            _ = try await client.get("http://rebind.test:\(port)/who", accept: "application/activity+json", signer: nil)
+                        }
+                    }
+                }
+            }
+        } catch {
+            failure = error
+        }
+        try await client.shutdown()
+        if let failure { throw failure }
+        #expect(first.value == 2)
+        #expect(second.value == 1)
+        #expect(inside.value == 0)
     }
 }
