@@ -108,8 +108,27 @@ package final class ActorResolver: Sendable {
     }
 
     /// Resolves `acct:user@host` (also `@user@host`, `user@host`) to an actor id by WebFinger.
+    ///
+    /// A host may name an actor on another host (an alias, as when a domain's handles live on a
+    /// separate server), but only one that its own host confirms: the actor's host must answer
+    /// WebFinger for the actor's `preferredUsername` with the same actor. Otherwise any server
+    /// could hand out handles for other people's actors.
     package func webfinger(_ handle: String) async throws -> String {
         let (user, host) = try Self.parseHandle(handle)
+        let href = try await selfLink(user: user, host: host)
+        guard (try? IRI.authority(of: href).lowercased()) != host else { return href }
+        let actor = try await actor(id: href)
+        let confirmed = try? await selfLink(user: actor.preferredUsername, host: actor.host.lowercased())
+        guard confirmed == href else {
+            throw FederationError(
+                .permanent, code: "webfinger.unconfirmedAlias",
+                reason: "\(user)@\(host) names \(href), which \(actor.host) does not confirm as \(actor.preferredUsername)@\(actor.host)")
+        }
+        return href
+    }
+
+    /// The ActivityPub actor that `host` links for `acct:user@host`.
+    private func selfLink(user: String, host: String) async throws -> String {
         let scheme = try await schemeFor(host: host)
         var components = URLComponents()
         components.queryItems = [URLQueryItem(name: "resource", value: "acct:\(user)@\(host)")]

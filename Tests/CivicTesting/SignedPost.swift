@@ -15,11 +15,13 @@ package struct SignedPost {
     package static func make(
         to url: String, body: Data, as actorID: String, of node: TestNode, date: Date = Date()
     ) async throws -> SignedPost {
-        let signer = try await node.node.signers.signer(for: actorID)
-        let authority = try IRI.authority(of: url)
-        let path = try IRI.validated(url).path
+        try make(to: url, body: body, signer: try await node.node.signers.signer(for: actorID), date: date)
+    }
+
+    /// Signs `body` for `url` with `signer` (any key, e.g. one a hostile server publishes), at `date`.
+    package static func make(to url: String, body: Data, signer: HTTPSignatureSigner, date: Date = Date()) throws -> SignedPost {
         let parts = HTTPRequestParts(
-            method: "POST", path: path, authority: authority, scheme: "http",
+            method: "POST", path: try IRI.validated(url).path, authority: try IRI.authority(of: url), scheme: "http",
             headers: [("Content-Type", AS.activityJSON)], body: body)
         let added = try signer.sign(parts, date: date)
         return SignedPost(url: url, body: body, headers: [("Content-Type", AS.activityJSON)] + added.map { ($0.name, $0.value) })
