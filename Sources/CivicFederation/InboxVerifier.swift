@@ -13,7 +13,8 @@ package struct VerifiedActivity: Sendable {
 
 /// The inbox's checks, in order, each refusing with a classified `FederationError`:
 /// signature present and well-formed → covers the right parts, fresh, digest matches the body →
-/// body is valid JSON within limits and a well-formed activity → the signer's key (fetched, or
+/// body is valid JSON within limits and a well-formed activity → neither the key nor the actor is
+/// blocked (before any key is fetched) → the signer's key (fetched, or
 /// refetched once if it no longer verifies, for key rotation) verifies → the signer is the actor.
 package struct InboxVerifier: Sendable {
     let resolver: ActorResolver
@@ -40,6 +41,9 @@ package struct InboxVerifier: Sendable {
             throw FederationError(error.code == "json.tooLarge" ? .tooLarge : .badRequest, code: error.code, reason: error.reason)
         }
 
+        for iri in [signature.keyId, activity.actor] where resolver.http.blocks.blocks(iri) {
+            throw FederationError(.forbidden, code: "federation.blocked", reason: "this node does not federate with \(iri)")
+        }
         let signer = try await verifiedSigner(of: signature)
         guard signer.id == activity.actor else {
             throw FederationError(

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// The only way the node talks to other servers: http(s) only, addresses checked against the
 /// `AddressPolicy` before every hop and connected to as checked (`PinnedClients`), at most 3
 /// redirects (each checked again), 5 s to connect, 30 s for the whole request, and responses capped
-/// at 1 MiB. Requests are signed when a signer is given.
+/// at 1 MiB. Nothing is sent to a blocked domain or actor. Requests are signed when a signer is given.
 package final class SafeHTTPClient: Sendable {
     /// A response body and what is needed to judge it.
     package struct Response: Sendable {
@@ -23,6 +23,8 @@ package final class SafeHTTPClient: Sendable {
 
     let clients: PinnedClients
     let policy: AddressPolicy
+    /// Domains and actors never contacted.
+    package let blocks: BlockList
     let userAgent: String
     let maxResponseBytes: Int
     let maxRedirects = 3
@@ -31,7 +33,8 @@ package final class SafeHTTPClient: Sendable {
     /// - Parameters:
     ///   - policy: which addresses may be contacted.
     ///   - userAgent: sent on every request (`civichub/VERSION (+https://HOST/)`).
-    package init(policy: AddressPolicy, userAgent: String, maxResponseBytes: Int = 1 << 20) {
+    ///   - blocks: domains and actors never contacted.
+    package init(policy: AddressPolicy, userAgent: String, blocks: BlockList = BlockList(), maxResponseBytes: Int = 1 << 20) {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5), read: .seconds(30)),
@@ -39,6 +42,7 @@ package final class SafeHTTPClient: Sendable {
         configuration.decompression = .enabled(limit: .size(maxResponseBytes))
         clients = PinnedClients(configuration: configuration)
         self.policy = policy
+        self.blocks = blocks
         self.userAgent = userAgent
         self.maxResponseBytes = maxResponseBytes
     }
@@ -89,6 +93,9 @@ package final class SafeHTTPClient: Sendable {
         }
         guard let components = URLComponents(url: parsed, resolvingAgainstBaseURL: false), let host = components.host else {
             throw FederationError(.permanent, code: "fetch.badURL", reason: "\(url) has no host")
+        }
+        guard !blocks.blocks(url) else {
+            throw FederationError(.forbidden, code: "federation.blocked", reason: "this node does not federate with \(url)")
         }
         let addresses = try await policy.resolve(host: host)
 

@@ -48,6 +48,10 @@ package struct AnnounceUseCase: Sendable {
         guard let embedded = activity.document["object"], let objectID = embedded.iri, !node.uris.isLocal(objectID),
               try await node.database.object(id: objectID) == nil
         else { return }
+        if node.blocks.blocks(objectID) {
+            node.logger.info("announce.blocked", metadata: ["activity.id": "\(activity.id)", "object.id": "\(objectID)"])
+            return
+        }
         var document: JSONValue?
         if case .object = embedded, embedded["proof"] != nil, let author = embedded["attributedTo"]?.iris.first,
            IRI.sameOrigin(author, objectID)

@@ -34,6 +34,10 @@ struct ContentUseCase {
     /// Stores a received object by `author` (already checked to be its owner), sanitised, with
     /// the key whose proof verified, as part of the inbox worker's batch.
     func store(_ document: JSONValue, author: String, with batch: InboxBatch) async throws {
+        if let id = document.iri, node.blocks.blocks(id) || node.blocks.blocks(author) {
+            node.logger.info("content.blocked", metadata: ["object.id": "\(id)", "object.author": "\(author)"])
+            return
+        }
         guard var record = try record(for: document, author: author) else { return }
         record.proofVerificationMethod = try await verifiedProof(of: document, author: author)
         batch.insert(record)

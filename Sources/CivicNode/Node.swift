@@ -25,6 +25,8 @@ package struct Node: Sendable {
     package let limits: AbuseLimits
     /// Signatures already accepted; the inbox checks it once every other check has passed.
     let replays = ReplayGuard()
+    /// Domains and actors this node does not federate with (kept by `BlockUseCase`).
+    package var blocks: BlockList { http.blocks }
 
     package init(
         database: AppDatabase, uris: URIBuilder, clock: any Clock, policy: AddressPolicy, limits: AbuseLimits = AbuseLimits(), logger: Logger

@@ -30,6 +30,7 @@ package enum NodeBootstrap {
             policy: AddressPolicy(allowed: configuration.allowedPrivateAddresses), limits: limits, logger: logger)
         do {
             try await ActorUseCase(node: node).ensureInstanceActor()
+            try await BlockUseCase(node: node).load()
             let token = try await AdminTokenUseCase(node: node).issueFirstToken()
             return (node, token)
         } catch {

@@ -1,6 +1,7 @@
 import CivicFederation
 import CivicModel
 import CivicNode
+import CivicStore
 import CivicVocabulary
 import Foundation
 import HTTPTypes
@@ -119,6 +120,25 @@ struct APIController<Context: RequestContext> {
         }
         api.get("queue") { _, _ in
             try await QueueUseCase(node: node).status()
+        }
+        api.get("blocks") { _, _ in
+            try await BlockUseCase(node: node).list().map(BlockResponse.init)
+        }
+        api.post("blocks") { request, context in
+            let input = try await request.decode(as: BlockRequest.self, context: context)
+            let blocks = BlockUseCase(node: node)
+            let outcome = switch try input.target() {
+            case .domain(let domain): try await blocks.block(domain: domain, reason: input.reason)
+            case .actor(let actor): try await blocks.block(actor: actor, reason: input.reason)
+            }
+            return EditedResponse(status: .created, response: BlockAddedResponse(outcome))
+        }
+        api.delete("blocks") { request, context in
+            let input = try await request.decode(as: BlockRequest.self, context: context)
+            switch try input.target() {
+            case .domain(let value), .actor(let value): try await BlockUseCase(node: node).unblock(value)
+            }
+            return Response(status: .noContent)
         }
     }
 }
@@ -258,6 +278,55 @@ struct ParticipationResponse: ResponseEncodable {
     var event: String
     /// `pending` until a remote organiser answers; `accepted` or `rejected` for local events.
     var state: String
+}
+
+/// A domain or an actor to block or unblock: exactly one of the two.
+struct BlockRequest: Decodable {
+    var domain: String?
+    var actor: String?
+    var reason: String?
+
+    enum Target {
+        case domain(String), actor(String)
+    }
+
+    func target() throws -> Target {
+        switch (domain, actor) {
+        case (let domain?, nil): .domain(domain)
+        case (nil, let actor?): .actor(actor)
+        default: throw DomainError.invalid(field: "domain", reason: "give either a domain or an actor")
+        }
+    }
+}
+
+struct BlockResponse: ResponseEncodable {
+    var value: String
+    var kind: String
+    var reason: String?
+    var createdAt: String
+
+    init(_ record: BlockRecord) {
+        value = record.value
+        kind = record.kind.rawValue
+        reason = record.reason
+        createdAt = Timestamp.string(record.createdAt)
+    }
+}
+
+/// A new block and what it removed.
+struct BlockAddedResponse: ResponseEncodable {
+    struct Removed: Encodable {
+        var actors: Int
+        var objects: Int
+        var deliveries: Int
+    }
+    var block: BlockResponse
+    var removed: Removed
+
+    init(_ outcome: BlockUseCase.Outcome) {
+        block = BlockResponse(outcome.block)
+        removed = Removed(actors: outcome.removedActors, objects: outcome.removedObjects, deliveries: outcome.failedDeliveries)
+    }
 }
 
 struct CreatedResponse: ResponseEncodable {

@@ -109,6 +109,13 @@ enum OpenAPIDocument {
             "/queue": [
                 "get": operation("queueStatus", "Inbox and delivery counts, unavailable hosts", success: "200", returns: "QueueStatus", errors: ["401"]),
             ],
+            "/blocks": [
+                "get": operation("listBlocks", "Blocked domains and actors", success: "200", returns: "BlockList", errors: ["401"]),
+                "post": operation(
+                    "block", "Stop federating with a domain (and its subdomains) or an actor; removes what came from it",
+                    body: "Block", success: "201", returns: "BlockAdded", errors: ["401", "422"]),
+                "delete": operation("unblock", "Lift a block", body: "Block", success: "204"),
+            ],
             "/openapi.json": [
                 "get": operation("openAPI", "This document", success: "200", errors: ["401"]),
             ],
@@ -175,6 +182,16 @@ enum OpenAPIDocument {
             "Translation": object(["title": string, "summary": string, "content": string], required: ["title", "content"]),
             "Participation": object(["event": uri, "state": ["enum": ["pending", "accepted", "rejected"]]], required: ["event", "state"]),
             "Attendees": object(["count": ["type": "integer"], "actors": ["type": "array", "items": uri]], required: ["count", "actors"]),
+            "Block": [
+                "type": "object", "description": "Exactly one of domain (host or host:port) and actor",
+                "properties": ["domain": string, "actor": uri, "reason": ["type": "string", "maxLength": 500]],
+            ],
+            "BlockEntry": object(["value": string, "kind": ["enum": ["domain", "actor"]], "reason": string, "createdAt": dateTime], required: ["value", "kind", "createdAt"]),
+            "BlockList": ["type": "array", "items": ref("BlockEntry")],
+            "BlockAdded": object([
+                "block": ref("BlockEntry"),
+                "removed": object(["actors": ["type": "integer"], "objects": ["type": "integer"], "deliveries": ["type": "integer"]], required: ["actors", "objects", "deliveries"]),
+            ], required: ["block", "removed"]),
             "QueueStatus": object(["inbox": counts, "deliveries": counts, "unavailableHosts": ["type": "array", "items": string]], required: ["inbox", "deliveries", "unavailableHosts"]),
         ]
     }

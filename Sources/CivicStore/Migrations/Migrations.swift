@@ -6,6 +6,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("20261126-foundation", migrate: foundation)
         migrator.registerMigration("20261126-objects", migrate: objects)
+        migrator.registerMigration("20261127-blocks", migrate: blocks)
         return migrator
     }
 
@@ -149,6 +150,17 @@ enum Migrations {
             table.column("state", .text).notNull().check { ["pending", "accepted", "rejected"].contains($0) }
             table.column("createdAt", .datetime).notNull()
             table.uniqueKey(["eventId", "actorId"])
+        }
+    }
+
+    /// Domains and actors the operator does not federate with.
+    private static func blocks(_ db: Database) throws {
+        try db.create(table: "block") { table in
+            // A domain (`host` or `host:port`) or an actor IRI.
+            table.primaryKey("value", .text)
+            table.column("kind", .text).notNull().check { ["domain", "actor"].contains($0) }
+            table.column("reason", .text)
+            table.column("createdAt", .datetime).notNull()
         }
     }
 }
