@@ -44,22 +44,31 @@ package enum NodeBootstrap {
 package func buildApplication(
     node: Node, configuration: NodeConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(node: node, trustedProxies: configuration.trustedProxies)
+    let router = buildRouter(
+        node: node, trustedProxies: configuration.trustedProxies,
+        bodyTimeout: configuration.requestBodyTimeout > 0 ? .seconds(configuration.requestBodyTimeout) : nil)
+    let connections = configuration.maxConnectionsPerAddress > 0
+        ? ConnectionCounter(limit: configuration.maxConnectionsPerAddress, exempt: configuration.trustedProxies) : nil
     return Application(
         router: router,
         // A connection that sends nothing for 30 s (a slow-body attack, a stalled client) is closed.
-        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: connections.map { [$0.handler()] } ?? [], idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civichub"),
         services: [node.makeInboxWorker(), node.deliveries],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: node.logger)
 }
 
-/// All routes: well-known, ActivityPub, API, and the HTML home page.
-package func buildRouter(node: Node, trustedProxies: [CIDR] = []) -> Router<CivicRequestContext> {
+/// All routes: well-known, ActivityPub, API, and the HTML home page. Request bodies must arrive
+/// within `bodyTimeout` (none when nil).
+package func buildRouter(node: Node, trustedProxies: [CIDR] = [], bodyTimeout: Duration? = nil) -> Router<CivicRequestContext> {
     let router = Router(context: CivicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AbuseLimitMiddleware(limits: node.limits, trustedProxies: trustedProxies, clock: node.clock))
+    if let bodyTimeout {
+        router.add(middleware: BodyDeadlineMiddleware(timeout: bodyTimeout, maxBytes: ActivityPubController<CivicRequestContext>.maxInboxBytes))
+    }
     router.get("/") { _, _ in
         Response.html(WebPages.home(node: node, organizations: try await ActorUseCase(node: node).organizations()))
     }

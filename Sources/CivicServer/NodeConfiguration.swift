@@ -23,6 +23,10 @@ package struct NodeConfiguration: Sendable, Equatable {
     package var apiRateLimit = 600
     /// Inbox requests being verified at once; beyond it the inbox answers 503; 0 turns it off.
     package var inboxMaxInFlight = 256
+    /// Seconds a request body may take to arrive in full after its head; 0 turns the deadline off.
+    package var requestBodyTimeout = 20
+    /// Open connections per client address (IPv6: per /64), trusted proxies exempt; 0 turns the cap off.
+    package var maxConnectionsPerAddress = 64
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     package var trustedProxies: [CIDR] = [CIDR("127.0.0.1/32"), CIDR("::1/128")].compactMap { $0 }
 
@@ -31,7 +35,8 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// Every key a file, the environment (as `CIVICHUB_` + upper case) or `--set` may name.
     package static let keys = [
         "host", "port", "public_url", "data_dir", "federation_mode", "allowed_private_addresses", "log_level", "inbox_rate_limit",
-        "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "trusted_proxies",
+        "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "trusted_proxies", "request_body_timeout",
+        "max_connections_per_address",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -108,12 +113,16 @@ package struct NodeConfiguration: Sendable, Equatable {
                 ranges.append(range)
             }
             if key == "trusted_proxies" { trustedProxies = ranges } else { allowedPrivateAddresses = ranges }
-        case "inbox_rate_limit", "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight":
+        case "request_body_timeout":
+            guard let seconds = Int(value), (0...3600).contains(seconds) else { throw invalid("must be whole seconds 0–3600 (0: no deadline)") }
+            requestBodyTimeout = seconds
+        case "inbox_rate_limit", "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "max_connections_per_address":
             guard let number = Int(value), (0...1_000_000).contains(number) else { throw invalid("must be a whole number 0–1000000 (0: no limit)") }
             switch key {
             case "inbox_rate_limit": inboxRateLimit = number
             case "inbox_host_rate_limit": inboxHostRateLimit = number
             case "api_rate_limit": apiRateLimit = number
+            case "max_connections_per_address": maxConnectionsPerAddress = number
             default: inboxMaxInFlight = number
             }
         case "log_level":

@@ -127,4 +127,50 @@ struct AbuseLimitTests {
             #expect(try await post.send().status == 202)
         }
     }
+
+    @Test("A request body that does not arrive in full within the deadline gets 408, the connection is closed, nothing is stored")
+    func bodyDeadline() async throws {
+        try await withTestNetwork(count: 1, configure: { $0.requestBodyTimeout = 1 }) { network in
+            let node = network.nodes[0]
+            let stalled = try await StalledUpload.start(host: "127.0.0.1", port: node.configuration.port, path: "/inbox")
+            defer { stalled.close() }
+            let clock = ContinuousClock()
+            let started = clock.now
+            let response = stalled.readResponse(timeout: .seconds(15))
+            #expect(response.hasPrefix("HTTP/1.1 408"), "\(response)")
+            #expect(response.contains("request.timeout"))
+            // Closed by the node at the deadline, not left to the 30-second idle timeout or ours.
+            #expect(clock.now - started < .seconds(10))
+            #expect(try await node.database.inboxCounts().isEmpty)
+        }
+    }
+
+    @Test("Connections beyond the per-address cap are closed at once, a closed one frees its place, and trusted proxies are exempt")
+    func connectionCap() async throws {
+        try await withTestNetwork(count: 1, configure: { $0.maxConnectionsPerAddress = 2; $0.trustedProxies = [] }) { network in
+            let port = network.nodes[0].configuration.port
+            let first = try connectTCP(host: "127.0.0.1", port: port), second = try connectTCP(host: "127.0.0.1", port: port)
+            defer { close(second) }
+            #expect(exchangeGET(first, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
+            #expect(exchangeGET(second, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
+            let third = try connectTCP(host: "127.0.0.1", port: port)
+            #expect(exchangeGET(third, path: "/.well-known/nodeinfo") == "", "a third connection from one address is closed unanswered")
+            close(third)
+            close(first)
+            try await waitUntil("the closed connection's place is free") {
+                let next = try connectTCP(host: "127.0.0.1", port: port)
+                defer { close(next) }
+                return exchangeGET(next, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200")
+            }
+        }
+        // Behind a reverse proxy every client arrives from the proxy's address: no cap for it.
+        try await withTestNetwork(count: 1, configure: { $0.maxConnectionsPerAddress = 1 }) { network in
+            let port = network.nodes[0].configuration.port
+            let connections = try (0..<3).map { _ in try connectTCP(host: "127.0.0.1", port: port) }
+            defer { connections.forEach { close($0) } }
+            for connection in connections {
+                #expect(exchangeGET(connection, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
+            }
+        }
+    }
 }

@@ -42,3 +42,36 @@ package func connectTCP(host: String, port: Int) throws -> Int32 {
     }
     return descriptor
 }
+
+extension StalledUpload {
+    /// What the server sent before closing the connection or `timeout` passing.
+    package func readResponse(timeout: Duration) -> String {
+        CivicTesting.readResponse(socket, timeout: timeout)
+    }
+}
+
+/// Reads from `descriptor` until the peer closes or `timeout` passes; the bytes as text.
+package func readResponse(_ descriptor: Int32, timeout: Duration) -> String {
+    var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        guard count > 0 else { break }
+        received += buffer[0..<count]
+    }
+    return String(decoding: received, as: UTF8.self)
+}
+
+/// Sends `GET path` on an open connection and returns the first bytes of the answer (one read,
+/// up to `timeout`); empty when the server closed the connection instead.
+package func exchangeGET(_ descriptor: Int32, path: String, timeout: Duration = .seconds(5)) -> String {
+    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    _ = request.withCString { send(descriptor, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let count = recv(descriptor, &buffer, buffer.count, 0)
+    return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+}

@@ -1,0 +1,129 @@
+import CivicFederation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import Synchronization
+
+/// Open connections per client address. A client past its share is disconnected as soon as it
+/// connects, so that one address cannot hold all of the server's connections.
+final class ConnectionCounter: Sendable {
+    let limit: Int
+    let exempt: [CIDR]
+    private let open = Mutex<[String: Int]>([:])
+
+    init(limit: Int, exempt: [CIDR]) {
+        self.limit = limit
+        self.exempt = exempt
+    }
+
+    /// The key `address` counts under, or nil when it is exempt (or unreadable).
+    func key(for address: SocketAddress?) -> String? {
+        guard let text = address?.ipAddress, let parsed = IPAddress(text).map(AbuseLimitMiddleware<CivicRequestContext>.plain),
+              !exempt.contains(where: { $0.contains(parsed) })
+        else { return nil }
+        return AbuseLimitMiddleware<CivicRequestContext>.key(parsed)
+    }
+
+    /// Counts a new connection; false when `key` already has `limit` open.
+    func enter(_ key: String) -> Bool {
+        open.withLock { open in
+            guard open[key, default: 0] < limit else { return false }
+            open[key, default: 0] += 1
+            return true
+        }
+    }
+
+    func leave(_ key: String) {
+        open.withLock { open in
+            open[key, default: 1] -= 1
+            if open[key] == 0 { open[key] = nil }
+        }
+    }
+
+    /// A handler for one connection's pipeline.
+    func handler() -> ConnectionCapHandler { ConnectionCapHandler(counter: self) }
+}
+
+/// Counts its connection in a `ConnectionCounter` while it is open, and closes it at once when
+/// its address is over the limit.
+final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    let counter: ConnectionCounter
+    private var counted: String?
+    private var checked = false
+
+    init(counter: ConnectionCounter) {
+        self.counter = counter
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { admit(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        admit(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        release()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        release()
+    }
+
+    private func admit(_ context: ChannelHandlerContext) {
+        guard !checked else { return }
+        checked = true
+        guard let key = counter.key(for: context.channel.remoteAddress) else { return }
+        if counter.enter(key) {
+            counted = key
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    private func release() {
+        if let key = counted { counter.leave(key) }
+        counted = nil
+    }
+}
+
+/// A request body must arrive in full within `timeout` of the request head: a client that sends
+/// a byte every few seconds would otherwise keep its connection (and the memory of its partial
+/// body) for as long as it likes, as the idle timeout never fires. Slower bodies get 408 and the
+/// connection is closed. Bodies over `maxBytes` get 413.
+struct BodyDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
+    let timeout: Duration
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard [.post, .put, .patch, .delete].contains(request.method) else { return try await next(request, context) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw HTTPError(.contentTooLarge, message: "request bodies are limited to \(maxBytes >> 20) MiB")
+        }
+        let body = request.body
+        let (maxBytes, timeout) = (maxBytes, timeout)
+        let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: maxBytes) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let collected else {
+            var response = ErrorMiddleware<Context>.response(
+                status: .requestTimeout, code: "request.timeout",
+                message: "the request body did not arrive within \(timeout.components.seconds) seconds")
+            response.headers[.connection] = "close"
+            return response
+        }
+        var request = request
+        request.body = RequestBody(buffer: collected)
+        return try await next(request, context)
+    }
+}
