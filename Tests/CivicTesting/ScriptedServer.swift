@@ -36,6 +36,7 @@ package final class ScriptedServer: Sendable {
     /// `127.0.0.1:PORT`, the host part of handles on this server.
     package var authority: String { "127.0.0.1:\(port)" }
     private let answers = Mutex<[String: Answer]>([:])
+    private let log = Mutex<[String]>([])
     private let running = Mutex<Task<Void, any Error>?>(nil)
 
     private init(port: Int) {
@@ -48,6 +49,9 @@ package final class ScriptedServer: Sendable {
         answers.withLock { $0[path] = answer }
     }
 
+    /// The paths (with WebFinger resources) requested so far, in order.
+    package var requests: [String] { log.withLock { $0 } }
+
     /// Starts a server on a free loopback port.
     package static func start() async throws -> ScriptedServer {
         let server = ScriptedServer(port: try freePort())
@@ -55,6 +59,7 @@ package final class ScriptedServer: Sendable {
         router.get("**") { request, _ -> Response in
             var key = request.uri.path
             if let resource = request.uri.queryParameters["resource"] { key += "?resource=\(resource)" }
+            server.log.withLock { $0.append(key) }
             guard let answer = server.answers.withLock({ $0[key] }) else { return Response(status: .notFound) }
             return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
