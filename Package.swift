@@ -62,6 +62,7 @@ let package = Package(
                 "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CivicVocabulary",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(

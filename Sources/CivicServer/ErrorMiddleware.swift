@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Maps what the layers below throw to HTTP: a status by meaning and a JSON body
 /// `{"error": code, "message": …}`. Unknown errors become a logged 500 with a generic message;
@@ -26,6 +27,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.response(status: error.status, code: "http.\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
         } catch is NIOTooManyBytesError {
             return Self.response(status: .contentTooLarge, code: "request.tooLarge", message: "the request body is over the size limit")
+        } catch let error as HTTPParserError {
+            // E.g. a body that ends before its Content-Length: the client's fault, not ours.
+            return Self.response(status: .badRequest, code: "request.malformed", message: "the request could not be read: \(error.debugDescription)")
         } catch {
             context.logger.error("request.failed", metadata: ["error": "\(String(reflecting: error))"])
             return Self.response(status: .internalServerError, code: "internal", message: "internal error")

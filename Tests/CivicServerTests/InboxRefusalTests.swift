@@ -143,4 +143,19 @@ struct InboxRefusalTests {
             try await Self.expectRefused(try await ghost.send(), status: 404, code: "actor.notFound", on: first)
         }
     }
+
+    /// Found by the soak: a truncated body was answered 500.
+    @Test("A body that ends before its Content-Length gets 400, not a server error")
+    func truncatedBody() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            let upload = try await StalledUpload.start(host: "127.0.0.1", port: node.configuration.port, path: "/inbox")
+            defer { upload.close() }
+            upload.halfClose()
+            let response = upload.readResponse(timeout: .seconds(10))
+            #expect(response.hasPrefix("HTTP/1.1 400"), "\(response)")
+            #expect(response.contains("request.malformed"))
+            #expect(try await node.database.inboxCounts().isEmpty)
+        }
+    }
 }

@@ -44,6 +44,11 @@ package func connectTCP(host: String, port: Int) throws -> Int32 {
 }
 
 extension StalledUpload {
+    /// Ends the upload short of its Content-Length: the client half-closes its side.
+    package func halfClose() {
+        shutdown(socket, Int32(SHUT_WR))
+    }
+
     /// What the server sent before closing the connection or `timeout` passing.
     package func readResponse(timeout: Duration) -> String {
         CivicTesting.readResponse(socket, timeout: timeout)
