@@ -10,12 +10,14 @@ import Testing
 /// name a victim as owner, and WebFinger answers pointing at actors on other hosts.
 @Suite("Identity cannot be borrowed through redirects, key owners or WebFinger aliases", .serialized)
 struct IdentityTests {
-    static func person(_ id: String, name: String, key: RSAKeyPair) -> ScriptedServer.Answer {
-        .activityJSON(String(decoding: CanonicalJSON.encode([
+    static func person(_ id: String, name: String, key: RSAKeyPair, url: String? = nil) -> ScriptedServer.Answer {
+        var members: [String: JSONValue] = [
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": .string(id), "type": "Person", "preferredUsername": .string(name), "inbox": .string("\(id)/inbox"),
             "publicKey": ["id": .string("\(id)#main-key"), "owner": .string(id), "publicKeyPem": .string(key.publicKeyPEM)],
-        ]), as: UTF8.self))
+        ]
+        if let url { members["url"] = .string(url) }
+        return .activityJSON(String(decoding: CanonicalJSON.encode(.object(members)), as: UTF8.self))
     }
 
     static func keyDocument(_ id: String, owner: String, key: RSAKeyPair) -> ScriptedServer.Answer {
@@ -42,7 +44,7 @@ struct IdentityTests {
         #expect(try await node.database.inboxCounts() == before, "a refused activity must not be stored")
     }
 
-    @Test("An actor id that redirects to another actor is not that actor, nor is its key that actor's key")
+    @Test("An actor id that redirects to another actor is not that actor, nor is its key that actor's key; a url naming another actor claims nothing")
     func redirectingActorIDs() async throws {
         try await withFollowedAlpha { network, alpha in
             try await withScriptedServers(count: 1) { servers in
@@ -52,8 +54,14 @@ struct IdentityTests {
                 evil.script("/actors/mallory", Self.person(mallory, name: "mallory", key: key))
                 evil.script("/actors/to-mallory", .redirect(mallory))
                 evil.script("/actors/to-alpha", .redirect(alpha.id))
+                // Authority claimed through `url` rather than `id` claims nothing.
+                evil.script("/actors/url-alpha", Self.person("\(evil.base)/actors/url-alpha", name: "alpha", key: key, url: alpha.id))
                 let beta = network.nodes[1]
                 let resolver = beta.node.resolver
+                let claimant = try await resolver.actor(id: "\(evil.base)/actors/url-alpha")
+                #expect(claimant.id == "\(evil.base)/actors/url-alpha")
+                #expect(claimant.host == evil.authority)
+                #expect(try await beta.database.actor(id: alpha.id)?.profile.publicKeyPEM != key.publicKeyPEM)
                 await OutboundFetchTests.expectFailure("actor.idMismatch") { _ = try await resolver.actor(id: "\(evil.base)/actors/to-mallory") }
                 await OutboundFetchTests.expectFailure("actor.idMismatch") { _ = try await resolver.actor(id: "\(evil.base)/actors/to-alpha") }
 
@@ -123,6 +131,44 @@ struct IdentityTests {
                     body: CanonicalJSON.encode(["handle": .string("boss@\(evil.authority)")]))
                 #expect((400..<500).contains(response.status), "\(response.text)")
             }
+        }
+    }
+
+    @Test("An activity from a third origin that reuses a victim's ids, or embeds a victim-origin object, is refused and does not make the real one a duplicate")
+    func thirdOriginActivity() async throws {
+        try await withFollowedAlpha(count: 3) { network, alpha in
+            let (first, second, third) = (network.nodes[0], network.nodes[1], network.nodes[2])
+            let mallory = try await third.organization("mallory")
+            let origin = first.base
+            func create(id: String, actor: String, content: String) -> Data {
+                CanonicalJSON.encode([
+                    "@context": .string(AS.context), "id": .string(id), "type": "Create", "actor": .string(actor),
+                    "to": [.string(AS.publicCollection)],
+                    "object": [
+                        "id": .string("\(origin)/objects/real-1"), "type": "Note", "attributedTo": .string(alpha.id),
+                        "to": [.string(AS.publicCollection)], "content": .string(content),
+                    ],
+                ])
+            }
+            let inbox = "\(second.base)/inbox"
+            // The victim's activity id, sent by the attacker: refused before anything is recorded.
+            let reused = try await SignedPost.make(
+                to: inbox, body: create(id: "\(origin)/activities/real-1", actor: mallory.id, content: "Forged"), as: mallory.id, of: third)
+            #expect(try await reused.send().status == 400)
+            // The attacker's own activity id embedding the victim's object.
+            let embedded = try await SignedPost.make(
+                to: inbox, body: create(id: "\(mallory.id)/activities/evil-1", actor: mallory.id, content: "Forged"), as: mallory.id, of: third)
+            let refused = try await embedded.send()
+            #expect(refused.status == 403, "\(refused.text)")
+            #expect(try await second.database.object(id: "\(origin)/objects/real-1") == nil)
+
+            // The real activity with those ids, signed by the victim, is taken in full.
+            let real = try await SignedPost.make(
+                to: inbox, body: create(id: "\(origin)/activities/real-1", actor: alpha.id, content: "Real"), as: alpha.id, of: first)
+            #expect(try await real.send().status == 202)
+            try await network.waitUntilQuiet()
+            let stored = try #require(try await second.database.object(id: "\(origin)/objects/real-1"))
+            #expect(String(decoding: stored.document, as: UTF8.self).contains("Real"))
         }
     }
 }

@@ -22,6 +22,22 @@ struct IRITests {
         #expect(throws: VocabularyError.self) { try IRI.origin(of: text) }
     }
 
+    @Test("Hosts differing by an IDN spelling, a backslash or an encoded slash are never taken for another host")
+    func hostSpellings() {
+        // A Unicode name is either refused or the same origin as its punycode spelling.
+        if let unicode = try? IRI.origin(of: "https://bücher.example/x") {
+            #expect(unicode == (try? IRI.origin(of: "https://xn--bcher-kva.example/y")))
+        }
+        // A homograph (Cyrillic а) is not the ASCII name.
+        #expect(!IRI.sameOrigin("https://exаmple.org/x", "https://example.org/x"))
+        for hostile in [
+            "https://a.example\\@evil.example/", "https://a.example%2F@evil.example/", "https://evil.example\\a.example/x",
+            "https://a.example%2fevil.example/", "https://a.example%2F.evil.example/", "https://evil.example#@a.example/",
+        ] {
+            #expect(!IRI.sameOrigin(hostile, "https://a.example/"), "\(hostile)")
+        }
+    }
+
     @Test("An activity needs an id, a type and an actor on the same origin")
     func envelope() throws {
         let good: JSONValue = ["id": "https://a.example/activities/1", "type": "Follow", "actor": "https://a.example/users/x", "object": "https://b.example/actors/y"]
