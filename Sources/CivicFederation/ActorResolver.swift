@@ -46,11 +46,17 @@ package final class ActorResolver: Sendable {
             throw FederationError(.permanent, code: "actor.notFound", reason: "no local actor \(id)")
         }
         let (document, finalURL) = try await fetchDocument(id)
-        let profile = try ASMapper.actor(from: document, fetchedFrom: finalURL)
+        let profile = try await save(actorDocument: document, fetchedFrom: finalURL)
         guard profile.id == id else {
             // An id that redirects or answers with another actor is not that actor.
             throw FederationError(.permanent, code: "actor.idMismatch", reason: "\(id) answered with actor \(profile.id)")
         }
+        return profile
+    }
+
+    /// Reads and caches an actor document fetched from `finalURL`.
+    private func save(actorDocument document: JSONValue, fetchedFrom finalURL: String) async throws -> ActorProfile {
+        let profile = try ASMapper.actor(from: document, fetchedFrom: finalURL)
         try await database.saveRemoteActor(ActorRecord(profile: profile, document: CanonicalJSON.encode(document), fetchedAt: clock.now))
         return profile
     }
@@ -79,12 +85,14 @@ package final class ActorResolver: Sendable {
         if let known = try await database.actor(keyID: keyID) {
             actorID = known.id
         } else {
-            let (document, _) = try await fetchDocument(documentURL)
+            let (document, finalURL) = try await fetchDocument(documentURL)
             if ActorProfile.Kind.allCases.contains(where: { document.hasType($0.rawValue) }) {
-                guard let id = document["id"]?.stringValue else {
-                    throw FederationError(.permanent, code: "key.invalid", reason: "key document has no id")
+                // The key's document is the actor itself (`ACTOR#main-key`): no second fetch.
+                let profile = try await save(actorDocument: document, fetchedFrom: finalURL)
+                guard IRI.sameOrigin(profile.id, keyID) else {
+                    throw FederationError(.unauthorized, code: "key.foreignOwner", reason: "key \(keyID) is served by an actor on another origin")
                 }
-                actorID = id
+                return (profile, try Self.material(of: profile, keyID: keyID))
             } else if let owner = document["owner"]?.iri ?? document["controller"]?.iri {
                 actorID = owner
             } else {

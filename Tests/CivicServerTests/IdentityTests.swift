@@ -171,4 +171,40 @@ struct IdentityTests {
             #expect(String(decoding: stored.document, as: UTF8.self).contains("Real"))
         }
     }
+
+    @Test("No key is fetched for a request whose signature is malformed, stale, leaves out required parts or does not match its digest")
+    func noFetchForBadSignatures() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            try await withScriptedServers(count: 1) { servers in
+                let evil = servers[0]
+                let key = try RSAKeyPair.generate()
+                let mallory = "\(evil.base)/actors/mallory"
+                evil.script("/actors/mallory", Self.person(mallory, name: "mallory", key: key))
+                let inbox = "\(node.base)/inbox"
+                let signer = HTTPSignatureSigner(keyId: "\(mallory)#main-key", key: key)
+                let body = InboxRefusalTests.activity(from: mallory)
+                var posts: [SignedPost] = []
+                var malformed = try SignedPost.make(to: inbox, body: body, signer: signer)
+                malformed.set("Signature", #"keyId="\#(mallory)#main-key",headers="(request-target) host date digest",signature=="#)
+                posts.append(malformed)
+                posts.append(try SignedPost.make(to: inbox, body: body, signer: signer, date: Date().addingTimeInterval(-13 * 3600)))
+                var uncovered = try SignedPost.make(to: inbox, body: body, signer: signer)
+                let signature = try #require(uncovered.headers.first { $0.0 == "Signature" }?.1)
+                uncovered.set("Signature", signature.replacingOccurrences(of: " digest\"", with: "\""))
+                posts.append(uncovered)
+                var otherBody = try SignedPost.make(to: inbox, body: body, signer: signer)
+                otherBody.body = InboxRefusalTests.activity(from: mallory)
+                posts.append(otherBody)
+                for post in posts {
+                    let response = try await post.send()
+                    #expect(response.status == 401, "\(response.text)")
+                }
+                #expect(evil.requests.isEmpty, "fetched: \(evil.requests)")
+                // The control: a good signature does make the node fetch the key.
+                #expect(try await SignedPost.make(to: inbox, body: body, signer: signer).send().status == 202)
+                #expect(evil.requests == ["/actors/mallory"])
+            }
+        }
+    }
 }
