@@ -20,6 +20,18 @@ struct IdentityTests {
         return .activityJSON(String(decoding: CanonicalJSON.encode(.object(members)), as: UTF8.self))
     }
 
+    /// A node and a scripted hostile server publishing actor `mallory` (its id and key given to `body`).
+    static func withMallory(_ body: (TestNetwork, ScriptedServer, _ mallory: String, _ key: RSAKeyPair) async throws -> Void) async throws {
+        try await withTestNetwork(count: 1) { network in
+            try await withScriptedServers(count: 1) { servers in
+                let key = try RSAKeyPair.generate()
+                let mallory = "\(servers[0].base)/actors/mallory"
+                servers[0].script("/actors/mallory", person(mallory, name: "mallory", key: key))
+                try await body(network, servers[0], mallory, key)
+            }
+        }
+    }
+
     static func keyDocument(_ id: String, owner: String, key: RSAKeyPair) -> ScriptedServer.Answer {
         .activityJSON(String(decoding: CanonicalJSON.encode([
             "@context": "https://w3id.org/security/v1", "id": .string(id), "owner": .string(owner), "publicKeyPem": .string(key.publicKeyPEM),
@@ -174,37 +186,31 @@ struct IdentityTests {
 
     @Test("No key is fetched for a request whose signature is malformed, stale, leaves out required parts or does not match its digest")
     func noFetchForBadSignatures() async throws {
-        try await withTestNetwork(count: 1) { network in
+        try await Self.withMallory { network, evil, mallory, key in
             let node = network.nodes[0]
-            try await withScriptedServers(count: 1) { servers in
-                let evil = servers[0]
-                let key = try RSAKeyPair.generate()
-                let mallory = "\(evil.base)/actors/mallory"
-                evil.script("/actors/mallory", Self.person(mallory, name: "mallory", key: key))
-                let inbox = "\(node.base)/inbox"
-                let signer = HTTPSignatureSigner(keyId: "\(mallory)#main-key", key: key)
-                let body = InboxRefusalTests.activity(from: mallory)
-                var posts: [SignedPost] = []
-                var malformed = try SignedPost.make(to: inbox, body: body, signer: signer)
-                malformed.set("Signature", #"keyId="\#(mallory)#main-key",headers="(request-target) host date digest",signature=="#)
-                posts.append(malformed)
-                posts.append(try SignedPost.make(to: inbox, body: body, signer: signer, date: Date().addingTimeInterval(-13 * 3600)))
-                var uncovered = try SignedPost.make(to: inbox, body: body, signer: signer)
-                let signature = try #require(uncovered.headers.first { $0.0 == "Signature" }?.1)
-                uncovered.set("Signature", signature.replacingOccurrences(of: " digest\"", with: "\""))
-                posts.append(uncovered)
-                var otherBody = try SignedPost.make(to: inbox, body: body, signer: signer)
-                otherBody.body = InboxRefusalTests.activity(from: mallory)
-                posts.append(otherBody)
-                for post in posts {
-                    let response = try await post.send()
-                    #expect(response.status == 401, "\(response.text)")
-                }
-                #expect(evil.requests.isEmpty, "fetched: \(evil.requests)")
-                // The control: a good signature does make the node fetch the key.
-                #expect(try await SignedPost.make(to: inbox, body: body, signer: signer).send().status == 202)
-                #expect(evil.requests == ["/actors/mallory"])
+            let inbox = "\(node.base)/inbox"
+            let signer = HTTPSignatureSigner(keyId: "\(mallory)#main-key", key: key)
+            let body = InboxRefusalTests.activity(from: mallory)
+            var posts: [SignedPost] = []
+            var malformed = try SignedPost.make(to: inbox, body: body, signer: signer)
+            malformed.set("Signature", #"keyId="\#(mallory)#main-key",headers="(request-target) host date digest",signature=="#)
+            posts.append(malformed)
+            posts.append(try SignedPost.make(to: inbox, body: body, signer: signer, date: Date().addingTimeInterval(-13 * 3600)))
+            var uncovered = try SignedPost.make(to: inbox, body: body, signer: signer)
+            let signature = try #require(uncovered.headers.first { $0.0 == "Signature" }?.1)
+            uncovered.set("Signature", signature.replacingOccurrences(of: " digest\"", with: "\""))
+            posts.append(uncovered)
+            var otherBody = try SignedPost.make(to: inbox, body: body, signer: signer)
+            otherBody.body = InboxRefusalTests.activity(from: mallory)
+            posts.append(otherBody)
+            for post in posts {
+                let response = try await post.send()
+                #expect(response.status == 401, "\(response.text)")
             }
+            #expect(evil.requests.isEmpty, "fetched: \(evil.requests)")
+            // The control: a good signature does make the node fetch the key.
+            #expect(try await SignedPost.make(to: inbox, body: body, signer: signer).send().status == 202)
+            #expect(evil.requests == ["/actors/mallory"])
         }
     }
 }
