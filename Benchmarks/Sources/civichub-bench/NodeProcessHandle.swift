@@ -12,17 +12,26 @@ final class NodeProcessHandle: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `civichub serve` and returns once it answers, with the time that took.
-    static func start(binary: String, data: String, port: Int) async throws -> (NodeProcessHandle, Duration) {
+    ///
+    /// The benchmark turns the rate limits off (one load generator on one address stands for a
+    /// thousand servers) and leaves the node's errors on its own standard error; the soak keeps
+    /// the default limits and passes `log`, which receives the node's output and log from `warning` up.
+    static func start(
+        binary: String, data: String, port: Int, defaultLimits: Bool = false, log: FileHandle? = nil
+    ) async throws -> (NodeProcessHandle, Duration) {
         let node = NodeProcessHandle(port: port)
         node.process.executableURL = URL(fileURLWithPath: binary)
         node.process.arguments = [
-            "serve", "--data", data, "--port", String(port), "--allowed-private-addresses", "127.0.0.1/32", "--log-level", "error",
+            "serve", "--data", data, "--port", String(port), "--allowed-private-addresses", "127.0.0.1/32",
+            "--log-level", log == nil ? "error" : "warning",
         ]
-        // One load generator on one address stands for a thousand servers: rate limits off.
-        node.process.environment = ProcessInfo.processInfo.environment.merging([
-            "CIVICHUB_INBOX_RATE_LIMIT": "0", "CIVICHUB_INBOX_HOST_RATE_LIMIT": "0", "CIVICHUB_API_RATE_LIMIT": "0",
-        ]) { _, new in new }
-        node.process.standardOutput = FileHandle.nullDevice
+        if !defaultLimits {
+            node.process.environment = ProcessInfo.processInfo.environment.merging([
+                "CIVICHUB_INBOX_RATE_LIMIT": "0", "CIVICHUB_INBOX_HOST_RATE_LIMIT": "0", "CIVICHUB_API_RATE_LIMIT": "0",
+            ]) { _, new in new }
+        }
+        node.process.standardOutput = log ?? FileHandle.nullDevice
+        if let log { node.process.standardError = log }
         let clock = ContinuousClock()
         let started = clock.now
         try node.process.run()
@@ -89,6 +98,15 @@ func freePort() throws -> Int {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Creates a node's data directory with `civichub init` and returns the first admin token.
+func initDataDirectory(binary: String, data: String, port: Int) throws -> String {
+    let output = try run(binary, ["init", "--data", data, "--public-url", "http://127.0.0.1:\(port)"])
+    guard let token = output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("chub_") }) else {
+        throw BenchError("no admin token in: \(output)")
+    }
+    return token
 }
 
 /// Runs a command and returns its standard output.

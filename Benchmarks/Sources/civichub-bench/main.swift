@@ -1,6 +1,7 @@
 // civichub-bench: drives a real node (the release binary, a real SQLite file) over loopback and
 // measures each scenario next to its floor, measured in the same run on the same machine.
 // Usage: civichub-bench [path/to/release/civichub]   (Benchmarks/run builds and calls it)
+//        civichub-bench soak [--seconds N] [path/to/release/civichub]   (Benchmarks/soak; Soak.swift)
 import AsyncHTTPClient
 import CivicCrypto
 import CivicModel
@@ -9,6 +10,10 @@ import CivicVocabulary
 import Foundation
 import GRDB
 import NIOCore
+
+if CommandLine.arguments.dropFirst().first == "soak" {
+    exit(try await Soak(arguments: Array(CommandLine.arguments.dropFirst(2))).run() ? 0 : 1)
+}
 
 let binary = CommandLine.arguments.dropFirst().first ?? ".build/release/civichub"
 let remoteActors = 1_000
@@ -45,10 +50,7 @@ for index in 0..<remoteActors {
 // MARK: The node's data: an organisation with 10,000 followers on 1,000 hosts
 let data = NSTemporaryDirectory() + "civichub-bench-\(UUID().uuidString)"
 let nodePort = try freePort()
-let initOutput = try run(binary, ["init", "--data", data, "--public-url", "http://127.0.0.1:\(nodePort)"])
-guard let token = initOutput.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("chub_") }) else {
-    throw BenchError("no admin token in: \(initOutput)")
-}
+let token = try initDataDirectory(binary: binary, data: data, port: nodePort)
 try run(binary, ["org", "create", "alpha", "--data", data])
 let databasePath = data + "/civichub.sqlite"
 let alphaID = "http://127.0.0.1:\(nodePort)/actors/alpha"
