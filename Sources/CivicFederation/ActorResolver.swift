@@ -28,6 +28,11 @@ package final class ActorResolver: Sendable {
     private let keys = Mutex<[String: CachedKey]>([:])
     /// Entries kept before the cache starts afresh (a bound, not an LRU: refills are one read each).
     static let maxCachedKeys = 20_000
+    /// Hosts whose key fetch failed transiently (unreachable, timeout, 5xx), with the time until
+    /// which requests signed with their keys are refused at once: a key on a host that does not
+    /// answer would otherwise hold an inbox place for the whole connect timeout, request after request.
+    private let unreachableKeyHosts = Mutex<[String: Date]>([:])
+    static let unreachableFor: TimeInterval = 30
 
     package init(http: SafeHTTPClient, database: AppDatabase, signers: SignerCache, uris: URIBuilder, clock: any Clock) {
         self.http = http
@@ -68,7 +73,22 @@ package final class ActorResolver: Sendable {
         if !refresh, let cached = keys.withLock({ $0[keyID] }), now.timeIntervalSince(cached.cachedAt) < staleAfter {
             return (cached.actor, cached.key)
         }
-        let (actor, key) = try await lookUpKey(id: keyID, refresh: refresh)
+        let host = (try? IRI.authority(of: keyID)) ?? keyID
+        if let until = unreachableKeyHosts.withLock({ $0[host] }), until > now {
+            throw FederationError(
+                .transient, code: "key.hostUnreachable",
+                reason: "\(host) could not be reached for a key \(Int(Self.unreachableFor)) seconds ago or less; retry later")
+        }
+        let actor: ActorProfile, key: PublicKeyMaterial
+        do {
+            (actor, key) = try await lookUpKey(id: keyID, refresh: refresh)
+        } catch let error as FederationError where error.kind == .transient {
+            unreachableKeyHosts.withLock { hosts in
+                if hosts.count >= Self.maxCachedKeys { hosts.removeAll(keepingCapacity: true) }
+                hosts[host] = now.addingTimeInterval(Self.unreachableFor)
+            }
+            throw error
+        }
         keys.withLock { cache in
             if cache.count >= Self.maxCachedKeys { cache.removeAll(keepingCapacity: true) }
             cache[keyID] = CachedKey(actor: actor, key: key, cachedAt: now)

@@ -213,4 +213,21 @@ struct IdentityTests {
             #expect(evil.requests == ["/actors/mallory"])
         }
     }
+
+    /// Found by the soak: keys on a host that does not answer held inbox places for the whole
+    /// connect timeout, so a few addresses could keep the inbox answering 503.
+    @Test("After a key host fails, requests signed with its keys are refused at once for a while, without asking it again")
+    func unreachableKeyHost() async throws {
+        try await Self.withMallory { network, evil, mallory, key in
+            let node = network.nodes[0]
+            evil.script("/actors/mallory", .init(status: .serviceUnavailable))
+            let signer = HTTPSignatureSigner(keyId: "\(mallory)#main-key", key: key)
+            for _ in 0..<3 {
+                let post = try SignedPost.make(to: "\(node.base)/inbox", body: InboxRefusalTests.activity(from: mallory), signer: signer)
+                let response = try await post.send()
+                #expect(response.status == 401, "\(response.text)")
+            }
+            #expect(evil.requests == ["/actors/mallory"])
+        }
+    }
 }

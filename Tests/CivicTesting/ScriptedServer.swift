@@ -12,6 +12,12 @@ package final class ScriptedServer: Sendable {
         package var headers: HTTPFields
         package var body: String
 
+        package init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: String = "") {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
         /// An ActivityPub document.
         package static func activityJSON(_ body: String) -> Answer {
             Answer(status: .ok, headers: [.contentType: "application/activity+json"], body: body)
