@@ -65,10 +65,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // glibc allocator controls for the node process (ProcessMemory).
+        .target(name: "CMalloc"),
         .executableTarget(
             name: "civichub",
             dependencies: [
-                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel",
+                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
