@@ -36,6 +36,16 @@ package final class RateLimiter: @unchecked Sendable {
         }
     }
 
+    /// The whole seconds until `key` has a token again, without taking one; nil when it has one.
+    package func wait(_ key: String, now: Date) -> Int? {
+        let capacity = Double(perMinute), perSecond = Double(perMinute) / 60
+        return lock.withLock {
+            guard let bucket = buckets[key] else { return nil }
+            let tokens = min(capacity, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * perSecond)
+            return tokens >= 1 ? nil : max(1, Int(((1 - tokens) / perSecond).rounded(.up)))
+        }
+    }
+
     private func forgetRefilled(now: Date, capacity: Double, perSecond: Double) {
         buckets = buckets.filter { $0.value.tokens + now.timeIntervalSince($0.value.at) * perSecond < capacity }
         if buckets.count > maxKeys { buckets.removeAll() }

@@ -12,12 +12,16 @@ package struct AbuseLimits: Sendable {
     package var apiPerClient: RateLimiter?
     /// Inbox requests in verification at once.
     package var inboxInFlight: InFlightGate?
+    /// Admin API requests with a missing or wrong token per client address; past it the client's
+    /// API requests are refused until the allowance refills (login throttling for tokens).
+    package var apiAuthFailuresPerClient: RateLimiter?
 
-    package init(inboxPerClient: Int = 0, inboxPerHost: Int = 0, apiPerClient: Int = 0, inboxInFlight: Int = 0) {
+    package init(inboxPerClient: Int = 0, inboxPerHost: Int = 0, apiPerClient: Int = 0, inboxInFlight: Int = 0, apiAuthFailuresPerClient: Int = 0) {
         self.inboxPerClient = inboxPerClient > 0 ? RateLimiter(perMinute: inboxPerClient) : nil
         self.inboxPerHost = inboxPerHost > 0 ? RateLimiter(perMinute: inboxPerHost) : nil
         self.apiPerClient = apiPerClient > 0 ? RateLimiter(perMinute: apiPerClient) : nil
         self.inboxInFlight = inboxInFlight > 0 ? InFlightGate(limit: inboxInFlight) : nil
+        self.apiAuthFailuresPerClient = apiAuthFailuresPerClient > 0 ? RateLimiter(perMinute: apiAuthFailuresPerClient) : nil
     }
 }
 

@@ -38,6 +38,12 @@ struct ContentUseCase {
             node.logger.info("content.blocked", metadata: ["object.id": "\(id)", "object.author": "\(author)"])
             return
         }
+        do {
+            try IncomingActivity.checkListLengths(document)
+        } catch {
+            node.logger.info("content.refused", metadata: ["object.id": "\(document.iri ?? "")", "error": "\(error.reason)"])
+            return
+        }
         guard var record = try record(for: document, author: author) else { return }
         record.proofVerificationMethod = try await verifiedProof(of: document, author: author)
         batch.insert(record)

@@ -17,7 +17,7 @@ package struct CivicRequestContext: RequestContext, RemoteAddressRequestContext 
 }
 
 /// Per-client rate limits on the inbox and the admin API (429 with `Retry-After`), before any
-/// work is done. (The bound on inbox requests in verification sits in the inbox handler, after
+/// work is done, and a separate allowance for API requests refused for their token. (The bound on inbox requests in verification sits in the inbox handler, after
 /// the body has arrived, so that slow uploads cannot hold its places.)
 struct AbuseLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let limits: AbuseLimits
@@ -30,13 +30,22 @@ struct AbuseLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlew
         let isInbox = request.method == .post
             && (segments == ["inbox"] || segments == ["actor", "inbox"] || (segments.count == 3 && segments[0] == "actors" && segments[2] == "inbox"))
         let isAPI = segments.starts(with: ["api", "v1"])
-        guard let limiter = isInbox ? limits.inboxPerClient : isAPI ? limits.apiPerClient : nil else {
-            return try await next(request, context)
-        }
-        if let wait = limiter.take(client(of: request, context: context), now: clock.now) {
+        guard isInbox || isAPI else { return try await next(request, context) }
+        let client = client(of: request, context: context)
+        if let limiter = isInbox ? limits.inboxPerClient : limits.apiPerClient, let wait = limiter.take(client, now: clock.now) {
             throw RateLimited(code: isInbox ? "rate.inbox" : "rate.api", message: "too many requests from this address; retry later", retryAfter: wait)
         }
-        return try await next(request, context)
+        guard isAPI, let failures = limits.apiAuthFailuresPerClient else { return try await next(request, context) }
+        // Token guessing: after so many wrong tokens, even a right one waits for the allowance.
+        if let wait = failures.wait(client, now: clock.now) {
+            throw RateLimited(code: "rate.authFailures", message: "too many requests with a wrong admin token from this address; retry later", retryAfter: wait)
+        }
+        do {
+            return try await next(request, context)
+        } catch let error as DomainError where error.kind == .unauthorized {
+            _ = failures.take(client, now: clock.now)
+            throw error
+        }
     }
 
     /// The client a request is counted for: the connecting peer, or — when that is a trusted

@@ -24,7 +24,8 @@ package enum NodeBootstrap {
         }
         let limits = AbuseLimits(
             inboxPerClient: configuration.inboxRateLimit, inboxPerHost: configuration.inboxHostRateLimit,
-            apiPerClient: configuration.apiRateLimit, inboxInFlight: configuration.inboxMaxInFlight)
+            apiPerClient: configuration.apiRateLimit, inboxInFlight: configuration.inboxMaxInFlight,
+            apiAuthFailuresPerClient: configuration.apiAuthFailureLimit)
         let node = Node(
             database: database, uris: uris, clock: clock,
             policy: AddressPolicy(allowed: configuration.allowedPrivateAddresses), limits: limits, logger: logger)

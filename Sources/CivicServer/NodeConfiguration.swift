@@ -21,6 +21,9 @@ package struct NodeConfiguration: Sendable, Equatable {
     package var inboxHostRateLimit = 3000
     /// Admin API requests a minute per client address; 0 turns it off.
     package var apiRateLimit = 600
+    /// Admin API requests with a wrong or missing token a minute per client address; past it the
+    /// client's API requests get 429 until the allowance refills; 0 turns it off.
+    package var apiAuthFailureLimit = 10
     /// Inbox requests being verified at once; beyond it the inbox answers 503; 0 turns it off.
     package var inboxMaxInFlight = 256
     /// Seconds a request body may take to arrive in full after its head; 0 turns the deadline off.
@@ -36,7 +39,7 @@ package struct NodeConfiguration: Sendable, Equatable {
     package static let keys = [
         "host", "port", "public_url", "data_dir", "federation_mode", "allowed_private_addresses", "log_level", "inbox_rate_limit",
         "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "trusted_proxies", "request_body_timeout",
-        "max_connections_per_address",
+        "max_connections_per_address", "api_auth_failure_limit",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -116,13 +119,15 @@ package struct NodeConfiguration: Sendable, Equatable {
         case "request_body_timeout":
             guard let seconds = Int(value), (0...3600).contains(seconds) else { throw invalid("must be whole seconds 0–3600 (0: no deadline)") }
             requestBodyTimeout = seconds
-        case "inbox_rate_limit", "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "max_connections_per_address":
+        case "inbox_rate_limit", "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "max_connections_per_address",
+             "api_auth_failure_limit":
             guard let number = Int(value), (0...1_000_000).contains(number) else { throw invalid("must be a whole number 0–1000000 (0: no limit)") }
             switch key {
             case "inbox_rate_limit": inboxRateLimit = number
             case "inbox_host_rate_limit": inboxHostRateLimit = number
             case "api_rate_limit": apiRateLimit = number
             case "max_connections_per_address": maxConnectionsPerAddress = number
+            case "api_auth_failure_limit": apiAuthFailureLimit = number
             default: inboxMaxInFlight = number
             }
         case "log_level":

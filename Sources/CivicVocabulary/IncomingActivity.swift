@@ -35,10 +35,26 @@ public struct IncomingActivity: Sendable, Equatable {
             throw VocabularyError(
                 code: "as.originMismatch", reason: "activity id \"\(id.prefix(200))\" is not on the actor's origin")
         }
+        try Self.checkListLengths(document)
+        if let object = document["object"], case .object = object { try Self.checkListLengths(object) }
         self.id = id
         self.type = type
         self.actor = actor
         self.object = document["object"]
         self.document = document
+    }
+
+    /// The most entries a received document may have in each list-valued property; beyond the
+    /// parser's general 10,000, each costs work (addressing checks, stored tags, attachments).
+    public static let maxListLengths = ["to": 1_000, "cc": 1_000, "bto": 1_000, "bcc": 1_000, "audience": 1_000, "tag": 200, "attachment": 50]
+
+    /// Refuses a document (an activity, or an object received in one or fetched) whose `to`,
+    /// `cc`, `bto`, `bcc`, `audience`, `tag` or `attachment` is longer than `maxListLengths` allows.
+    public static func checkListLengths(_ document: JSONValue) throws(VocabularyError) {
+        for (property, limit) in maxListLengths.sorted(by: { $0.key < $1.key }) {
+            if let count = document[property]?.arrayValue?.count, count > limit {
+                throw VocabularyError(code: "as.tooMany", reason: "\"\(property)\" has \(count) entries; at most \(limit) are accepted")
+            }
+        }
     }
 }

@@ -173,4 +173,22 @@ struct AbuseLimitTests {
             }
         }
     }
+
+    @Test("After too many wrong admin tokens from one client, even the right token waits (429); other clients are not affected")
+    func tokenGuessing() async throws {
+        try await withTestNetwork(count: 1, configure: { $0.apiAuthFailureLimit = 2; $0.apiRateLimit = 0 }) { network in
+            let node = network.nodes[0]
+            let url = "\(node.base)/api/v1/queue"
+            let guesser = ("X-Forwarded-For", "203.0.113.7")
+            for guess in ["Bearer wrong", "Bearer chub_guess"] {
+                #expect(try await HTTPTestClient.send(.GET, url, headers: [("Authorization", guess), guesser]).status == 401)
+            }
+            let throttled = try await HTTPTestClient.send(.GET, url, headers: [("Authorization", "Bearer \(node.adminToken)"), guesser])
+            #expect(throttled.status == 429)
+            #expect(try JSONParser().parse(throttled.body)["error"]?.stringValue == "rate.authFailures")
+            #expect(Int(throttled.headers.first(name: "Retry-After") ?? "") ?? 0 >= 1)
+            let other = try await HTTPTestClient.send(.GET, url, headers: [("Authorization", "Bearer \(node.adminToken)"), ("X-Forwarded-For", "203.0.113.8")])
+            #expect(other.status == 200)
+        }
+    }
 }

@@ -38,6 +38,23 @@ struct IRITests {
         }
     }
 
+    @Test("Lists longer than their cap in an activity or its object are refused", arguments: ["to", "cc", "tag", "attachment", "audience"])
+    func listCaps(property: String) throws {
+        let limit = try #require(IncomingActivity.maxListLengths[property])
+        func activity(_ count: Int, inObject: Bool) -> JSONValue {
+            let list = JSONValue.array((0..<count).map { .string("https://a.example/users/u\($0)") })
+            var object: [String: JSONValue] = ["id": "https://a.example/notes/1", "type": "Note"]
+            var members: [String: JSONValue] = ["id": "https://a.example/1", "type": "Create", "actor": "https://a.example/users/x"]
+            if inObject { object[property] = list } else { members[property] = list }
+            members["object"] = .object(object)
+            return .object(members)
+        }
+        for inObject in [false, true] {
+            #expect(throws: Never.self) { try IncomingActivity(document: activity(limit, inObject: inObject)) }
+            #expect(throws: VocabularyError.self) { try IncomingActivity(document: activity(limit + 1, inObject: inObject)) }
+        }
+    }
+
     @Test("An activity needs an id, a type and an actor on the same origin")
     func envelope() throws {
         let good: JSONValue = ["id": "https://a.example/activities/1", "type": "Follow", "actor": "https://a.example/users/x", "object": "https://b.example/actors/y"]
