@@ -65,12 +65,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // glibc allocator controls for the node process (ProcessMemory).
-        .target(name: "CMalloc"),
         .executableTarget(
             name: "civichub",
             dependencies: [
-                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CMalloc",
+                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

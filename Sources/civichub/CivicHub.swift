@@ -95,7 +95,6 @@ struct Serve: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
-        ProcessMemory.limitArenas()
         var extra: [String: String] = [:]
         extra["host"] = host
         extra["port"] = port.map(String.init)
@@ -106,8 +105,6 @@ struct Serve: AsyncParsableCommand {
                 print("civichub serving \(node.uris.base) on \(configuration.host):\(port)")
                 fflush(nil)
             }
-            let trimmer = Task { await ProcessMemory.returnFreedMemory(every: .seconds(30)) }
-            defer { trimmer.cancel() }
             try await app.runService()
         }
     }
