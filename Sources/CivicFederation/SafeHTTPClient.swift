@@ -8,7 +8,7 @@ import NIOHTTP1
 
 /// The only way the node talks to other servers: http(s) only, addresses checked against the
 /// `AddressPolicy` before every hop and connected to as checked (`PinnedClients`), at most 3
-/// redirects (each checked again), 5 s to connect, 30 s for the whole request, and responses capped
+/// redirects (each checked again), 5 s to connect, 30 s for the head and 30 s for the body, and responses capped
 /// at 1 MiB. Nothing is sent to a blocked domain or actor. Requests are signed when a signer is given.
 package final class SafeHTTPClient: Sendable {
     /// A response body and what is needed to judge it.
@@ -28,16 +28,25 @@ package final class SafeHTTPClient: Sendable {
     let userAgent: String
     let maxResponseBytes: Int
     let maxRedirects = 3
-    let requestTimeout: TimeAmount = .seconds(30)
+    /// For a response head (AsyncHTTPClient's deadline), and again for its body.
+    let requestTimeout: Duration
 
     /// - Parameters:
     ///   - policy: which addresses may be contacted.
     ///   - userAgent: sent on every request (`civichub/VERSION (+https://HOST/)`).
     ///   - blocks: domains and actors never contacted.
-    package init(policy: AddressPolicy, userAgent: String, blocks: BlockList = BlockList(), maxResponseBytes: Int = 1 << 20) {
+    ///   - requestTimeout: how long the head of a response, and then its body, may take.
+    package init(
+        policy: AddressPolicy, userAgent: String, blocks: BlockList = BlockList(), maxResponseBytes: Int = 1 << 20,
+        requestTimeout: Duration = .seconds(30)
+    ) {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: .seconds(30)),
+            // No idle read timeout: AsyncHTTPClient 1.37's read-timeout state machine can trap on a
+            // precondition (`IdleReadStateMachine.requestEndSent`) when a server answers early, as
+            // the soak's load generator found; a hostile server must not be able to stop the node.
+            // Every response head and body has a deadline instead (`requestTimeout`).
+            timeout: .init(connect: .seconds(5)),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8))
         configuration.decompression = .enabled(limit: .size(maxResponseBytes))
         clients = PinnedClients(configuration: configuration)
@@ -45,6 +54,7 @@ package final class SafeHTTPClient: Sendable {
         self.blocks = blocks
         self.userAgent = userAgent
         self.maxResponseBytes = maxResponseBytes
+        self.requestTimeout = requestTimeout
     }
 
     /// Closes pooled connections; call once when the node stops.
@@ -119,14 +129,21 @@ package final class SafeHTTPClient: Sendable {
         let (status, responseHeaders, collected) = try await clients.withClient(host: host, address: addresses[0]) { client in
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(request, timeout: requestTimeout)
+                response = try await client.execute(request, timeout: .seconds(requestTimeout.components.seconds))
             } catch {
                 throw FederationError(.transient, code: "fetch.network", reason: "\(method.rawValue) \(url): \(error)")
             }
             do {
-                return (Int(response.status.code), response.headers, try await response.body.collect(upTo: maxResponseBytes))
+                let (body, limit) = (response.body, maxResponseBytes)
+                // AsyncHTTPClient's deadline ends with the head; a body sent a byte at a time has its own.
+                guard let collected = try await withDeadline(requestTimeout, { try await body.collect(upTo: limit) }) else {
+                    throw FederationError(.transient, code: "fetch.timeout", reason: "\(url) did not send its response within \(requestTimeout)")
+                }
+                return (Int(response.status.code), response.headers, collected)
             } catch is NIOTooManyBytesError {
                 throw FederationError(.permanent, code: "fetch.tooLarge", reason: "\(url) answered with more than \(maxResponseBytes) bytes")
+            } catch let error as FederationError {
+                throw error
             } catch {
                 throw FederationError(.transient, code: "fetch.network", reason: "\(method.rawValue) \(url): \(error)")
             }

@@ -105,16 +105,8 @@ struct BodyDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
             throw HTTPError(.contentTooLarge, message: "request bodies are limited to \(maxBytes >> 20) MiB")
         }
         let body = request.body
-        let (maxBytes, timeout) = (maxBytes, timeout)
-        let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: maxBytes) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
-        }
+        let maxBytes = maxBytes
+        let collected = try await withDeadline(timeout) { try await body.collect(upTo: maxBytes) }
         guard let collected else {
             var response = ErrorMiddleware<Context>.response(
                 status: .requestTimeout, code: "request.timeout",

@@ -30,6 +30,14 @@ struct OutboundFetchTests {
             let json = #"{"id":"https://victim.example/users/admin","type":"Person","inbox":"https://victim.example/inbox"}"#
             return Response(status: .ok, headers: [.contentType: "application/activity+json"], body: .init(byteBuffer: ByteBuffer(string: json)))
         }
+        router.get("trickle") { _, _ -> Response in
+            // A head at once, then a body that never finishes.
+            Response(status: .ok, headers: [.contentType: "application/activity+json"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "{"))
+                try await Task.sleep(for: .seconds(60))
+                try await writer.finish(nil)
+            })
+        }
         router.get("to-private") { _, _ -> Response in
             Response(status: .found, headers: [.location: "http://127.0.0.2:\(port)/big"])
         }
@@ -138,5 +146,23 @@ struct OutboundFetchTests {
         #expect(first.value == 2)
         #expect(second.value == 1)
         #expect(inside.value == 0)
+    }
+
+    @Test("A response body that never finishes is given up at the deadline, not waited for")
+    func trickledBody() async throws {
+        let client = SafeHTTPClient(
+            policy: AddressPolicy(allowed: ["127.0.0.1/32"].compactMap(CIDR.init)), userAgent: "civichub-test", requestTimeout: .seconds(1))
+        var failure: (any Error)?
+        do {
+            try await Self.withHostileServer { base in
+                await Self.expectFailure("fetch.timeout") {
+                    _ = try await client.get("\(base)/trickle", accept: "application/activity+json", signer: nil)
+                }
+            }
+        } catch {
+            failure = error
+        }
+        try await client.shutdown()
+        if let failure { throw failure }
     }
 }
