@@ -81,7 +81,11 @@ final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler
         if counter.enter(key) {
             counted = key
         } else {
-            context.close(promise: nil)
+            // Closed on the next turn of the event loop, once the server has taken the connection
+            // in: closing it while its pipeline is still being set up can leave the server's
+            // connection task waiting for ever (and graceful shutdown with it).
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.eventLoop.execute { loopBound.value.close(promise: nil) }
         }
     }
 
