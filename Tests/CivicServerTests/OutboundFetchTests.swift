@@ -120,9 +120,7 @@ struct OutboundFetchTests {
         }
         let client = SafeHTTPClient(policy: policy, userAgent: "civichub-test")
         let first = Hits(), second = Hits(), inside = Hits()
-        // The client must be shut down however the checks end.
-        var failure: (any Error)?
-        do {
+        try await Self.using(client) {
             try await Self.withWhoServer(address: "127.0.0.1", port: port, hits: first) {
                 try await Self.withWhoServer(address: "127.0.0.3", port: port, hits: second) {
                     try await Self.withWhoServer(address: "127.0.0.2", port: port, hits: inside) {
@@ -138,11 +136,7 @@ struct OutboundFetchTests {
                     }
                 }
             }
-        } catch {
-            failure = error
         }
-        try await client.shutdown()
-        if let failure { throw failure }
         #expect(first.value == 2)
         #expect(second.value == 1)
         #expect(inside.value == 0)
@@ -152,17 +146,23 @@ struct OutboundFetchTests {
     func trickledBody() async throws {
         let client = SafeHTTPClient(
             policy: AddressPolicy(allowed: ["127.0.0.1/32"].compactMap(CIDR.init)), userAgent: "civichub-test", requestTimeout: .seconds(1))
-        var failure: (any Error)?
-        do {
+        try await Self.using(client) {
             try await Self.withHostileServer { base in
                 await Self.expectFailure("fetch.timeout") {
                     _ = try await client.get("\(base)/trickle", accept: "application/activity+json", signer: nil)
                 }
             }
+        }
+    }
+
+    /// Runs `body`, then shuts `client` down however `body` ended (a client not shut down traps).
+    static func using(_ client: SafeHTTPClient, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
         } catch {
-            failure = error
+            try await client.shutdown()
+            throw error
         }
         try await client.shutdown()
-        if let failure { throw failure }
     }
 }
