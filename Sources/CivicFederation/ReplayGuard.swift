@@ -1,30 +1,51 @@
 import Crypto
 import Foundation
 
-/// Remembers every accepted (keyId, signature) pair for as long as its signature could pass the
-/// date window, so that a captured request cannot be sent again. Pairs are kept as 128-bit
-/// hashes, grouped by the minute they arrived in; past `capacity` the oldest minutes are
-/// forgotten first (protection narrows under a flood rather than memory growing without bound).
+/// Remembers every accepted (keyId, signature) pair until its signature could no longer pass the
+/// date window, so that a captured request cannot be sent again.
+///
+/// Pairs are kept as 128-bit hashes, grouped by the ten seconds they were *signed* in. Past
+/// `capacity` the earliest-signed group is forgotten and its time becomes a floor: from then on a
+/// signature made at or before it is refused (`tooOld`), because it might be one of the forgotten.
+/// Under a flood the accepted window narrows towards the present, where real senders sign; memory
+/// stays bounded and no forgotten pair becomes replayable.
 package final class ReplayGuard: @unchecked Sendable {
+    package enum Verdict: Sendable, Equatable {
+        /// Not seen before; now remembered.
+        case firstUse
+        /// This pair was accepted before.
+        case replayed
+        /// Signed at or before `floor`: the guard no longer remembers that time and cannot tell.
+        case tooOld(floor: Date)
+    }
+
     private struct Fingerprint: Hashable {
         var high: UInt64
         var low: UInt64
     }
 
-    /// How long a pair is remembered: the signature window (12 h back, 1 h ahead) and a margin.
-    package static let memory: TimeInterval = 14 * 3600
+    /// How long after its signing time a pair is kept: the signature window (12 h back) and a margin.
+    package static let memory: TimeInterval = 13 * 3600
+    /// Width of a group of signing times, in seconds.
+    static let slot = 10
     package let capacity: Int
     private let lock = NSLock()
     private var seen: Set<Fingerprint> = []
-    /// Arrival minute and the pairs first seen in it, oldest first.
-    private var minutes: [(minute: Int, fingerprints: [Fingerprint])] = []
+    /// Pairs by the slot they were signed in; `slots` lists the occupied ones in ascending order.
+    private var pairs: [Int: [Fingerprint]] = [:]
+    private var slots: [Int] = []
+    /// Signatures in this slot or earlier are refused.
+    private var floor = Int.min
 
-    package init(capacity: Int = 1_000_000) {
+    /// At most `capacity` pairs (about 40–75 bytes each) are remembered.
+    package init(capacity: Int = 100_000) {
+        precondition(capacity > 0)
         self.capacity = capacity
     }
 
-    /// True the first time a pair is seen within the memory, and then remembers it; false for a replay.
-    package func firstUse(keyID: String, signature: Data, at now: Date) -> Bool {
+    /// Checks a pair signed at `signedAt` (the signature's `created` or covered `Date`) and
+    /// remembers it when it is new.
+    package func check(keyID: String, signature: Data, signedAt: Date, now: Date) -> Verdict {
         var hasher = SHA256()
         hasher.update(data: Data(keyID.utf8))
         hasher.update(data: Data([0]))
@@ -32,22 +53,30 @@ package final class ReplayGuard: @unchecked Sendable {
         let digest = Array(hasher.finalize())
         let fingerprint = Fingerprint(
             high: digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, low: digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
-        let minute = Int(now.timeIntervalSince1970 / 60)
+        let slot = Self.slot(of: signedAt)
         return lock.withLock {
-            while let oldest = minutes.first, oldest.minute < minute - Int(Self.memory / 60) { forgetOldest() }
-            guard !seen.contains(fingerprint) else { return false }
-            while seen.count >= capacity, !minutes.isEmpty { forgetOldest() }
+            let expired = Self.slot(of: now.addingTimeInterval(-Self.memory))
+            while let oldest = slots.first, oldest < expired { forgetOldest() }
+            guard !seen.contains(fingerprint) else { return .replayed }
+            while slot > floor, seen.count >= capacity { forgetOldest() }
+            guard slot > floor else { return .tooOld(floor: Date(timeIntervalSince1970: Double((floor + 1) * Self.slot))) }
             seen.insert(fingerprint)
-            if let last = minutes.last, last.minute >= minute {
-                minutes[minutes.count - 1].fingerprints.append(fingerprint)
-            } else {
-                minutes.append((minute, [fingerprint]))
+            if pairs[slot] == nil {
+                let position = slots.lastIndex { $0 < slot }.map { $0 + 1 } ?? 0
+                slots.insert(slot, at: position)
             }
-            return true
+            pairs[slot, default: []].append(fingerprint)
+            return .firstUse
         }
     }
 
+    private static func slot(of date: Date) -> Int {
+        Int((date.timeIntervalSince1970 / Double(slot)).rounded(.down))
+    }
+
     private func forgetOldest() {
-        for fingerprint in minutes.removeFirst().fingerprints { seen.remove(fingerprint) }
+        let oldest = slots.removeFirst()
+        for fingerprint in pairs.removeValue(forKey: oldest) ?? [] { seen.remove(fingerprint) }
+        floor = max(floor, oldest)
     }
 }

@@ -15,13 +15,19 @@ package struct AbuseLimits: Sendable {
     /// Admin API requests with a missing or wrong token per client address; past it the client's
     /// API requests are refused until the allowance refills (login throttling for tokens).
     package var apiAuthFailuresPerClient: RateLimiter?
+    /// Signatures already accepted (never off); the inbox checks it once every other check has passed.
+    package var replays: ReplayGuard
 
-    package init(inboxPerClient: Int = 0, inboxPerHost: Int = 0, apiPerClient: Int = 0, inboxInFlight: Int = 0, apiAuthFailuresPerClient: Int = 0) {
+    package init(
+        inboxPerClient: Int = 0, inboxPerHost: Int = 0, apiPerClient: Int = 0, inboxInFlight: Int = 0, apiAuthFailuresPerClient: Int = 0,
+        replayMemory: Int = 100_000
+    ) {
         self.inboxPerClient = inboxPerClient > 0 ? RateLimiter(perMinute: inboxPerClient) : nil
         self.inboxPerHost = inboxPerHost > 0 ? RateLimiter(perMinute: inboxPerHost) : nil
         self.apiPerClient = apiPerClient > 0 ? RateLimiter(perMinute: apiPerClient) : nil
         self.inboxInFlight = inboxInFlight > 0 ? InFlightGate(limit: inboxInFlight) : nil
         self.apiAuthFailuresPerClient = apiAuthFailuresPerClient > 0 ? RateLimiter(perMinute: apiAuthFailuresPerClient) : nil
+        replays = ReplayGuard(capacity: replayMemory)
     }
 }
 

@@ -34,9 +34,18 @@ package struct InboxUseCase: Sendable {
         try await ContentPolicy(node: node).check(activity)
         // Remembered only once everything else passed: a sender refused for now (429, 403) may
         // send the very same request again.
-        guard node.replays.firstUse(keyID: verified.signature.keyId, signature: verified.signature.signature, at: node.clock.now)
-        else {
+        let now = node.clock.now
+        switch node.limits.replays.check(
+            keyID: verified.signature.keyId, signature: verified.signature.signature, signedAt: verified.signature.created ?? now, now: now)
+        {
+        case .firstUse:
+            break
+        case .replayed:
             throw FederationError(.unauthorized, code: "signature.replayed", reason: "this signature was already used; sign each request anew")
+        case .tooOld(let floor):
+            throw FederationError(
+                .unauthorized, code: "signature.tooOld",
+                reason: "this node is receiving more than it remembers; signatures made before \(HTTPDate.string(floor)) are refused, sign the request anew")
         }
         // A server that talks to us is up: deliveries parked behind it may go again.
         let inserted = try await node.database.enqueueInbox(

@@ -23,8 +23,6 @@ package struct Node: Sendable {
     package let logger: Logger
     /// Rate limits and back-pressure.
     package let limits: AbuseLimits
-    /// Signatures already accepted; the inbox checks it once every other check has passed.
-    let replays = ReplayGuard()
     /// Domains and actors this node does not federate with (kept by `BlockUseCase`).
     package var blocks: BlockList { http.blocks }
 

@@ -25,7 +25,7 @@ package enum NodeBootstrap {
         let limits = AbuseLimits(
             inboxPerClient: configuration.inboxRateLimit, inboxPerHost: configuration.inboxHostRateLimit,
             apiPerClient: configuration.apiRateLimit, inboxInFlight: configuration.inboxMaxInFlight,
-            apiAuthFailuresPerClient: configuration.apiAuthFailureLimit)
+            apiAuthFailuresPerClient: configuration.apiAuthFailureLimit, replayMemory: configuration.replayMemory)
         let node = Node(
             database: database, uris: uris, clock: clock,
             policy: AddressPolicy(allowed: configuration.allowedPrivateAddresses), limits: limits, logger: logger)

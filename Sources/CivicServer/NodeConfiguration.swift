@@ -30,6 +30,9 @@ package struct NodeConfiguration: Sendable, Equatable {
     package var requestBodyTimeout = 20
     /// Open connections per client address (IPv6: per /64), trusted proxies exempt; 0 turns the cap off.
     package var maxConnectionsPerAddress = 64
+    /// (keyId, signature) pairs the replay memory holds; past it, signatures older than what it
+    /// still holds are refused. Not optional: at least 1.
+    package var replayMemory = 100_000
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     package var trustedProxies: [CIDR] = [CIDR("127.0.0.1/32"), CIDR("::1/128")].compactMap { $0 }
 
@@ -39,7 +42,7 @@ package struct NodeConfiguration: Sendable, Equatable {
     package static let keys = [
         "host", "port", "public_url", "data_dir", "federation_mode", "allowed_private_addresses", "log_level", "inbox_rate_limit",
         "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "trusted_proxies", "request_body_timeout",
-        "max_connections_per_address", "api_auth_failure_limit",
+        "max_connections_per_address", "api_auth_failure_limit", "replay_memory",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -130,6 +133,9 @@ package struct NodeConfiguration: Sendable, Equatable {
             case "api_auth_failure_limit": apiAuthFailureLimit = number
             default: inboxMaxInFlight = number
             }
+        case "replay_memory":
+            guard let pairs = Int(value), (1...10_000_000).contains(pairs) else { throw invalid("must be a whole number 1–10000000") }
+            replayMemory = pairs
         case "log_level":
             guard Self.logLevels.contains(value) else { throw invalid("must be one of \(Self.logLevels.joined(separator: ", "))") }
             logLevel = value

@@ -128,6 +128,30 @@ struct AbuseLimitTests {
         }
     }
 
+
+    @Test("With the replay memory full, a replay of a forgotten request and anything signed as early are refused (401 signature.tooOld); fresh signatures pass")
+    func replayMemoryFull() async throws {
+        try await withTestNetwork(count: 2, configure: { $0.replayMemory = 2 }) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            // Ten-second groups of signing times: two requests signed a minute ago fill the memory.
+            let early = Date().addingTimeInterval(-60)
+            let captured = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second, date: early)
+            #expect(try await captured.send().status == 202)
+            let other = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second, date: early)
+            #expect(try await other.send().status == 202)
+            let fresh = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second)
+            #expect(try await fresh.send().status == 202)
+            // Room for the fresh one came from the earliest group: its pairs are forgotten, so the
+            // captured request is refused by age rather than remembered, and so is a new one as old.
+            let replayed = try await captured.send()
+            #expect(replayed.status == 401)
+            #expect(try JSONParser().parse(replayed.body)["error"]?.stringValue == "signature.tooOld")
+            let late = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.like(from: beta.id), as: beta.id, of: second, date: early)
+            #expect(try await late.send().status == 401)
+            #expect(try await first.database.inboxCounts().values.reduce(0, +) == 3)
+        }
+    }
     @Test("A request body that does not arrive in full within the deadline gets 408, the connection is closed, nothing is stored")
     func bodyDeadline() async throws {
         try await withTestNetwork(count: 1, configure: { $0.requestBodyTimeout = 1 }) { network in
