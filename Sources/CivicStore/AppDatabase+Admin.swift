@@ -5,7 +5,7 @@ extension AppDatabase {
     /// Stores the hash of an admin API token.
     package func insertAdminToken(hash: String, at date: Date) async throws {
         try await writer.write { db in
-            try db.execute(sql: "INSERT INTO adminToken (tokenHash, createdAt) VALUES (?, ?)", arguments: [hash, date])
+            try db.execute(sql: "INSERT INTO adminToken (tokenHash, createdAt) VALUES (?, ?)", arguments: [hash, StoredDate(date)])
         }
     }
 

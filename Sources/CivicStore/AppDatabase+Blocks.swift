@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A domain or actor the operator does not federate with.
-package struct BlockRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+package struct BlockRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "block"
 
     package enum Kind: String, Codable, Sendable {
@@ -53,7 +53,7 @@ extension AppDatabase {
                 let inbox: String = row["inbox"]
                 guard covers(inbox) else { continue }
                 try db.execute(sql: "UPDATE delivery SET state = 'failed', lastError = 'blocked', updatedAt = ? WHERE id = ?",
-                    arguments: [date, row["id"] as Int64])
+                    arguments: [StoredDate(date), row["id"] as Int64])
                 removedDeliveries += 1
             }
             return (actors.count, removedObjects, removedDeliveries)

@@ -7,7 +7,7 @@ extension AppDatabase {
     package func dueDeliveries(now: Date, limit: Int, excluding inFlight: Set<Int64>) async throws -> [DeliveryRecord] {
         try await writer.read { db in
             var request = DeliveryRecord
-                .filter(Column("state") == "pending" && Column("nextAttemptAt") <= now)
+                .filter(Column("state") == "pending" && Column("nextAttemptAt") <= StoredDate(now))
                 .order(Column("nextAttemptAt"), Column("id"))
             if !inFlight.isEmpty { request = request.filter(!inFlight.contains(Column("id"))) }
             return try request.limit(limit).fetchAll(db)
@@ -27,16 +27,16 @@ extension AppDatabase {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE delivery SET state = 'delivered', attempts = attempts + 1, lastStatus = ?, lastError = NULL, updatedAt = ? WHERE id = ?",
-                arguments: [status, now, id])
+                arguments: [status, StoredDate(now), id])
             let wasUnavailable = try Bool.fetchOne(
                 db, sql: "SELECT unavailableSince IS NOT NULL FROM host WHERE host = ?", arguments: [host]) ?? false
             try db.execute(sql: """
                 INSERT INTO host (host, failureDays, lastSuccessAt) VALUES (?, 0, ?)
                 ON CONFLICT(host) DO UPDATE SET failureDays = 0, lastFailureDay = NULL, unavailableSince = NULL, lastSuccessAt = excluded.lastSuccessAt
-                """, arguments: [host, now])
+                """, arguments: [host, StoredDate(now)])
             if wasUnavailable {
                 try db.execute(
-                    sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [now, host])
+                    sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [StoredDate(now), host])
             }
         }
     }
@@ -55,9 +55,12 @@ extension AppDatabase {
                     UPDATE delivery SET state = ?, attempts = attempts + ?, nextAttemptAt = COALESCE(?, nextAttemptAt),
                     lastStatus = ?, lastError = ?, updatedAt = ? WHERE id = ?
                     """,
-                arguments: [nextAttemptAt == nil ? "failed" : "pending", countAttempt ? 1 : 0, nextAttemptAt, status, String(error.prefix(500)), now, id])
+                arguments: [
+                    nextAttemptAt == nil ? "failed" : "pending", countAttempt ? 1 : 0, nextAttemptAt.map(StoredDate.init), status,
+                    String(error.prefix(500)), StoredDate(now), id,
+                ])
             guard countAttempt else { return }
-            let day = Self.utcDay(now)
+            let day = StoredDate.day(now)
             var record = try HostRecord.fetchOne(db, key: host) ?? HostRecord(host: host)
             record.lastFailureAt = now
             if record.lastFailureDay != day {
@@ -84,7 +87,7 @@ extension AppDatabase {
             WHERE host = ? AND unavailableSince IS NOT NULL
             """).execute(arguments: [host])
         if db.changesCount > 0 {
-            try db.execute(sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [now, host])
+            try db.execute(sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [StoredDate(now), host])
         }
     }
 
@@ -108,12 +111,5 @@ extension AppDatabase {
         try await writer.read { db in
             try HostRecord.filter(Column("unavailableSince") != nil).order(Column("host")).fetchAll(db)
         }
-    }
-
-    static func utcDay(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }

@@ -29,8 +29,8 @@ extension AppDatabase {
                 """)
             for object in objects {
                 try insert.execute(arguments: [
-                    object.id, object.type, object.attributedTo, object.isLocal, object.isPublic, object.document, object.published,
-                    object.updated, object.proofVerificationMethod,
+                    object.id, object.type, object.attributedTo, object.isLocal, object.isPublic, object.document,
+                    StoredDate(object.published), object.updated.map(StoredDate.init), object.proofVerificationMethod,
                 ])
             }
             let finish = try db.cachedStatement(sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?")

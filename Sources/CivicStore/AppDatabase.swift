@@ -33,7 +33,7 @@ package final class AppDatabase: Sendable {
                 """)
             var hosts: [String: Date] = [:]
             let inserted = try items.map { item, senderHost in
-                try insert.execute(arguments: [item.activityId, item.actorId, item.type, item.document, item.receivedAt])
+                try insert.execute(arguments: [item.activityId, item.actorId, item.type, item.document, StoredDate(item.receivedAt)])
                 if let senderHost { hosts[senderHost] = item.receivedAt }
                 return db.changesCount > 0
             }

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// A row of `actor`: an actor local or remote, with the document served or fetched.
-package struct ActorRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct ActorRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "actor"
 
     package var id: String
@@ -66,7 +66,7 @@ package struct ActorRecord: Codable, Sendable, FetchableRecord, PersistableRecor
 }
 
 /// A row of `localKey`: the private keys of a local actor. Never leaves the node.
-package struct LocalKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct LocalKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "localKey"
 
     package var actorId: String

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A row of `follow`.
-package struct FollowRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct FollowRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "follow"
 
     package var id: Int64?
@@ -22,7 +22,7 @@ package struct FollowRecord: Codable, Sendable, FetchableRecord, PersistableReco
 }
 
 /// A row of `activity`: every activity authored here, and those received that the node keeps.
-package struct ActivityRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct ActivityRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "activity"
 
     package var id: String
@@ -48,7 +48,7 @@ package struct ActivityRecord: Codable, Sendable, FetchableRecord, PersistableRe
 }
 
 /// A row of `inboxItem`: an activity accepted with 202, waiting for (or done with) its side effects.
-package struct InboxItemRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct InboxItemRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "inboxItem"
 
     package var id: Int64?
@@ -73,7 +73,7 @@ package struct InboxItemRecord: Codable, Sendable, FetchableRecord, PersistableR
 }
 
 /// A row of `delivery`: one signed POST of one activity to one inbox.
-package struct DeliveryRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct DeliveryRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "delivery"
 
     package var id: Int64?
@@ -111,7 +111,7 @@ package struct DeliveryRecord: Codable, Sendable, FetchableRecord, PersistableRe
 }
 
 /// A row of `host`: delivery health of a remote server.
-package struct HostRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct HostRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "host"
 
     package var host: String
@@ -130,7 +130,7 @@ package struct HostRecord: Codable, Sendable, FetchableRecord, PersistableRecord
 
 /// A row of `object`: a note (later events, articles), local or remote, with its canonical document;
 /// a deleted local object stays as a `Tombstone`.
-package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "object"
 
     package var id: String
@@ -162,7 +162,7 @@ package struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableReco
 }
 
 /// A row of `participation`: an actor taking part in an event.
-package struct ParticipationRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+package struct ParticipationRecord: Codable, Sendable, FetchableRecord, PersistableRecord, StoresDates {
     package static let databaseTableName = "participation"
 
     package var id: Int64?
