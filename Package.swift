@@ -65,10 +65,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Caps glibc's malloc arenas for the node process before main (arenas.c says why).
+        .target(name: "CMallocArenas"),
         .executableTarget(
             name: "civichub",
             dependencies: [
-                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel",
+                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CMallocArenas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMallocArenas
 import CivicFederation
 import CivicModel
 import CivicNode
@@ -101,6 +102,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = try options.load(extra: extra)
         try await withNode(configuration) { node, token in
             printToken(token)
+            let arenas = civichub_malloc_arena_cap()
+            node.logger.info("malloc arenas: \(arenas > 0 ? "at most \(arenas)" : "as the environment sets")")
             let app = buildApplication(node: node, configuration: configuration) { port in
                 print("civichub serving \(node.uris.base) on \(configuration.host):\(port)")
                 fflush(nil)
