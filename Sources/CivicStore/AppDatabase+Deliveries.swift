@@ -17,7 +17,7 @@ extension AppDatabase {
     /// The earliest `nextAttemptAt` of any pending delivery, to know how long a worker may sleep.
     package func nextDeliveryDate() async throws -> Date? {
         try await writer.read { db in
-            try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM delivery WHERE state = 'pending'")
+            try StoredDate.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM delivery WHERE state = 'pending'")?.date
         }
     }
 
