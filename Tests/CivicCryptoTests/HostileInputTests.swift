@@ -13,6 +13,23 @@ struct HostileInputTests {
             headers: [("Date", HTTPDate.string(now))] + headers.map { (name: $0.0, value: $0.1) }, body: Data("{}".utf8))
     }
 
+    @Test("Header lookup ignores ASCII case only, trims spaces and tabs, joins repeats, and falls back to the authority for Host")
+    func headerLookup() {
+        let parts = Self.request([
+            ("DIGEST", " \tSHA-256=abc \t"), ("x-Repeated", "one"), ("X-REPEATED", "two"), ("x-@", "at"), ("Café", "é"), ("Blank", "  "),
+        ])
+        #expect(parts.header("digest") == "SHA-256=abc")
+        #expect(parts.header("x-repeated") == "one, two")
+        // Only letters fold: '@' (0x40) and '`' (0x60) differ by the case bit but are different bytes.
+        #expect(parts.header("x-@") == "at")
+        #expect(parts.header("x-`") == nil)
+        #expect(parts.header("CAFÉ") == nil)
+        #expect(parts.header("blank") == "")
+        #expect(parts.header("digest2") == nil)
+        #expect(parts.header("HOST") == "hub.example")
+        #expect(Self.request([("Host", "other.example")]).header("host") == "other.example")
+    }
+
     @Test("An unsigned request is signature.missing")
     func missing() {
         // Given requests with no signature header, or an Authorization of another scheme
