@@ -47,6 +47,14 @@ enum ActivityPubMediaType {
         return accept.contains("application/activity+json") || accept.contains("application/ld+json")
             || (accept.contains("application/json") && !accept.contains("text/html"))
     }
+
+    /// True when an inbox POST's Content-Type is ActivityStreams (either registered name, any
+    /// parameters) or plain JSON, which some servers send. A request without one is read as JSON.
+    static func isInboxBody(_ contentType: String?) -> Bool {
+        guard let contentType else { return true }
+        let mediaType = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
+        return ["application/activity+json", "application/ld+json", "application/json"].contains(mediaType)
+    }
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -129,6 +129,30 @@ struct InboxRefusalTests {
         }
     }
 
+    @Test("A body that is not ActivityStreams or JSON by its Content-Type gets 415; both ActivityStreams names, JSON and none are read")
+    func contentTypes() async throws {
+        try await withTestNetwork(count: 2) { network in
+            let (first, second) = (network.nodes[0], network.nodes[1])
+            let beta = try await second.organization("beta")
+            for refused in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"] {
+                var post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.activity(from: beta.id), as: beta.id, of: second)
+                post.set("Content-Type", refused)
+                try await Self.expectRefused(try await post.send(), status: 415, code: "http.415", on: first)
+            }
+            let accepted = [
+                "application/activity+json", "Application/LD+JSON; profile=\"https://www.w3.org/ns/activitystreams\"",
+                "application/json; charset=utf-8", nil,
+            ]
+            for contentType in accepted {
+                var post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.activity(from: beta.id), as: beta.id, of: second)
+                post.headers.removeAll { $0.0 == "Content-Type" }
+                if let contentType { post.set("Content-Type", contentType) }
+                #expect(try await post.send().status == 202, "\(contentType ?? "no Content-Type")")
+            }
+            #expect(try await first.database.inboxCounts().values.reduce(0, +) == accepted.count)
+        }
+    }
+
     @Test("A key that cannot be fetched gets 401, and an unknown actor's inbox 404")
     func refusesUnknownKeysAndInboxes() async throws {
         try await withTestNetwork(count: 2) { network in

@@ -115,6 +115,9 @@ struct ActivityPubController<Context: RequestContext> {
         if let name = context.parameters.get("name"), try await node.database.localActor(named: name) == nil {
             throw DomainError.notFound("actor.notFound", "no actor named \"\(name.prefix(64))\" on this node")
         }
+        guard ActivityPubMediaType.isInboxBody(request.headers[.contentType]) else {
+            throw FederationErrorResponse.unsupportedMediaType
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxInboxBytes {
             throw FederationErrorResponse.tooLarge
         }
@@ -150,6 +153,10 @@ struct ActivityPubController<Context: RequestContext> {
 enum FederationErrorResponse {
     static var tooLarge: HTTPError {
         HTTPError(.contentTooLarge, message: "inbox bodies are limited to 1 MiB")
+    }
+
+    static var unsupportedMediaType: HTTPError {
+        HTTPError(.unsupportedMediaType, message: "the inbox takes application/activity+json or application/ld+json")
     }
 
     static var busy: RateLimited {
