@@ -129,7 +129,7 @@ package final class SafeHTTPClient: Sendable {
         let (status, responseHeaders, collected) = try await clients.withClient(host: host, address: addresses[0]) { client in
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(request, timeout: .seconds(requestTimeout.components.seconds))
+                response = try await client.execute(request, timeout: TimeAmount(requestTimeout))
             } catch {
                 throw FederationError(.transient, code: "fetch.network", reason: "\(method.rawValue) \(url): \(error)")
             }

@@ -17,8 +17,9 @@ package struct CivicRequestContext: RequestContext, RemoteAddressRequestContext 
 }
 
 /// Per-client rate limits on the inbox and the admin API (429 with `Retry-After`), before any
-/// work is done, and a separate allowance for API requests refused for their token. (The bound on inbox requests in verification sits in the inbox handler, after
-/// the body has arrived, so that slow uploads cannot hold its places.)
+/// work is done, and a separate allowance for API requests refused for their token. (The bound
+/// on inbox requests in verification sits in the inbox handler, after the body has arrived, so
+/// that slow uploads cannot hold its places.)
 struct AbuseLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let limits: AbuseLimits
     let trustedProxies: [CIDR]
