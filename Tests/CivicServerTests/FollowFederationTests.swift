@@ -5,7 +5,7 @@ import CivicTesting
 import Foundation
 import Testing
 
-@Suite("Two live nodes follow each other over loopback", .serialized)
+@Suite("Two live nodes follow each other over loopback", .serialized, .timeLimit(.minutes(3)))
 struct FollowFederationTests {
     static func approveFollowersManually(_ actor: ActorProfile, on node: TestNode) async throws {
         try await node.database.writer.write { db in

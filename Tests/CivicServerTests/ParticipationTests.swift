@@ -7,7 +7,7 @@ import Foundation
 import GRDB
 import Testing
 
-@Suite("Joining and leaving events across nodes", .serialized)
+@Suite("Joining and leaving events across nodes", .serialized, .timeLimit(.minutes(3)))
 struct ParticipationTests {
     @Test("An actor on another node joins and leaves; a full event rejects the next one")
     func joinLeaveAndFull() async throws {

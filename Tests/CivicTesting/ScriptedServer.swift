@@ -69,12 +69,12 @@ package final class ScriptedServer: Sendable {
             guard let answer = server.answers.withLock({ $0[key] }) else { return Response(status: .notFound) }
             return Response(status: answer.status, headers: answer.headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
-        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: server.port)),
-            onServerRunning: { _ in readyContinuation.yield() })
-        server.running.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
-        for await _ in ready { break }
+        let task = try await runUntilListening(on: server.port) { listening in
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: server.port)),
+                onServerRunning: { _ in listening() })
+        }
+        server.running.withLock { $0 = task }
         return server
     }
 

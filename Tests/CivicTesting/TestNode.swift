@@ -7,10 +7,6 @@ import Foundation
 import Hummingbird
 import Logging
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A live node in this process: real SQLite file in a temporary directory, real HTTP on a
 /// loopback port, its workers running. Federation between test nodes is allowed only to the
 /// exact loopback address they use.
@@ -37,11 +33,15 @@ package final class TestNode: Sendable {
         var logger = Logger(label: "test-node-\(configuration.port)")
         logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         let (node, token) = try await NodeBootstrap.open(configuration, logger: logger)
-        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
-        let app = buildApplication(node: node, configuration: configuration) { _ in readyContinuation.yield() }
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        for await _ in ready { break }
-        return TestNode(node: node, configuration: configuration, adminToken: token ?? "", task: task)
+        do {
+            let task = try await runUntilListening(on: configuration.port) { listening in
+                buildApplication(node: node, configuration: configuration) { _ in listening() }
+            }
+            return TestNode(node: node, configuration: configuration, adminToken: token ?? "", task: task)
+        } catch {
+            try? await node.shutdown()
+            throw error
+        }
     }
 
     private init(node: Node, configuration: NodeConfiguration, adminToken: String, task: Task<Void, any Error>) {
@@ -151,26 +151,6 @@ package func temporaryDirectory() -> String {
     let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("civichub-test-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
-}
-
-/// A loopback TCP port that was free a moment ago.
-package func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestTimeout(what: "a socket") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { throw TestTimeout(what: "a free port") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// `count` nodes (at least two): organisation `alpha` on the first and `beta` on the second,
