@@ -185,51 +185,51 @@ private struct Cursor {
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+    /// A string's text. At most `maxStringBytes` bytes may stand between the quotes, escapes
+    /// counted as written.
+    ///
+    /// Without escapes, the common case, the bytes are validated and become the string in one
+    /// step. With escapes, the text is decoded into a UTF-8 buffer that is validated once at the
+    /// end: an escape adds whole scalars and a backslash cannot sit inside a multi-byte sequence,
+    /// so the buffer is valid exactly when every run of raw bytes between escapes is.
     mutating func parseString() throws -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        let start = index
+        var decoded: [UInt8] = []
         var runStart = index
-        var utf8Length = 0
-        func flushRun(_ end: Int, into scalars: inout String.UnicodeScalarView) throws {
-            guard end > runStart else { return }
-            guard let run = String(validating: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) else {
-                throw error("invalid UTF-8 in string")
-            }
-            scalars.append(contentsOf: run.unicodeScalars)
-        }
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
+            guard index - start <= limits.maxStringBytes else { throw error("string too long") }
             let byte = bytes[index]
-            utf8Length += 1
-            guard utf8Length <= limits.maxStringBytes else { throw error("string too long") }
             if byte == UInt8(ascii: "\"") {
-                try flushRun(index, into: &scalars)
+                let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
+                if runStart != start { decoded.append(contentsOf: run) }
+                guard let text = runStart == start ? String(validating: run, as: UTF8.self) : String(validating: decoded, as: UTF8.self)
+                else { throw error("invalid UTF-8 in string") }
                 index += 1
-                return String(scalars)
+                return text
             }
             if byte < 0x20 { throw error("control character in string") }
-            if byte == UInt8(ascii: "\\") {
-                try flushRun(index, into: &scalars)
+            guard byte == UInt8(ascii: "\\") else {
                 index += 1
-                guard index < bytes.count else { throw error("unterminated escape") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"): scalars.append(try parseUnicodeEscape())
-                default: throw error("invalid escape")
-                }
-                runStart = index
                 continue
             }
+            decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
+            guard index < bytes.count else { throw error("unterminated escape") }
+            let escape = bytes[index]
+            index += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
+            case UInt8(ascii: "b"): decoded.append(0x08)
+            case UInt8(ascii: "f"): decoded.append(0x0C)
+            case UInt8(ascii: "n"): decoded.append(0x0A)
+            case UInt8(ascii: "r"): decoded.append(0x0D)
+            case UInt8(ascii: "t"): decoded.append(0x09)
+            case UInt8(ascii: "u"): UTF8.encode(try parseUnicodeEscape()) { decoded.append($0) }
+            default: throw error("invalid escape")
+            }
+            runStart = index
         }
     }
 

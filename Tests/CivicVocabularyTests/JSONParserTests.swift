@@ -46,10 +46,33 @@ struct JSONParserTests {
         }
     }
 
-    @Test("Refuses invalid UTF-8 inside strings")
+    @Test("Refuses invalid UTF-8 inside strings, before, between and after escapes")
     func refusesInvalidUTF8() {
-        let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
-        #expect(throws: VocabularyError.self) { try JSONParser().parse(Data(bytes)) }
+        let quote = UInt8(ascii: "\""), escapedNewline = Array(#"\n"#.utf8), escapedNot = Array(#"\u00ac"#.utf8)
+        let inputs: [[UInt8]] = [
+            [quote, 0xC3, 0x28, quote],
+            [quote] + escapedNewline + [0xC3, 0x28, quote],
+            // A sequence cut short by an escape, even by one whose own bytes would continue it.
+            [quote, 0xE2, 0x82] + escapedNewline + [quote],
+            [quote, 0xE2, 0x82] + escapedNot + [quote],
+            [quote, 0xF0, 0x9F] + escapedNot + [0x98, 0x80, quote],
+            [quote, 0xED, 0xA0, 0x80, quote],  // a surrogate written as UTF-8
+        ]
+        for input in inputs {
+            #expect(throws: VocabularyError.self, "\(input)") { try JSONParser().parse(Data(input)) }
+        }
+    }
+
+    @Test("Strings decode as Foundation decodes them: escapes, surrogate pairs, multi-byte text and all mixed")
+    func stringsMatchFoundation() throws {
+        let inputs = [
+            #""plain""#, #""""#, #""é日本😀""#, #""a\"b\\c\/d\b\f\n\r\t""#, #""\u00e9\u65e5\ud83d\ude00""#,
+            #""é\u00e9é\n😀\ud83d\ude00x""#, #""\u0000\u001f""#, #""\\""#, #""\"""#, #""x\u0041""#,
+        ]
+        for input in inputs {
+            let expected = try JSONSerialization.jsonObject(with: Data(input.utf8), options: .fragmentsAllowed) as? String
+            #expect(try JSONParser().parse(input).stringValue == expected, "\(input)")
+        }
     }
 
     @Test("Enforces size, depth and array-length limits exactly at the boundary")
@@ -60,7 +83,10 @@ struct JSONParserTests {
         #expect(throws: VocabularyError.self) { try parser.parse("[[[[1]]]]") }
         #expect(try parser.parse("[1,2,3]") == [1, 2, 3])
         #expect(throws: VocabularyError.self) { try parser.parse("[1,2,3,4]") }
-        #expect(throws: VocabularyError.self) { try parser.parse("\"" + String(repeating: "a", count: 20) + "\"") }
+        #expect(try parser.parse("\"" + String(repeating: "a", count: 10) + "\"") == .string(String(repeating: "a", count: 10)))
+        #expect(throws: VocabularyError.self) { try parser.parse("\"" + String(repeating: "a", count: 11) + "\"") }
+        // Escapes count as written: two letters written in 12 bytes are over the limit of 10.
+        #expect(throws: VocabularyError.self) { try parser.parse(#""\u0041\u0041""#) }
         #expect(throws: VocabularyError.self) { try parser.parse(String(repeating: " ", count: 101)) }
     }
 
