@@ -36,22 +36,23 @@ package struct HTTPRequestParts: Sendable {
     /// values lose leading and trailing spaces and tabs (RFC 9110's optional white space).
     package func header(_ name: String) -> String? {
         var values: [String] = []
-        for header in headers where Self.sameName(header.name, name) {
+        for header in headers where Self.equalsIgnoringASCIICase(header.name, name) {
             values.append(Self.trimmed(header.value))
         }
-        if values.isEmpty { return Self.sameName(name, "host") ? authority : nil }
+        if values.isEmpty { return Self.equalsIgnoringASCIICase(name, "host") ? authority : nil }
         return values.count == 1 ? values[0] : values.joined(separator: ", ")
     }
 
-    /// ASCII case-insensitive equality.
-    static func sameName(_ first: String, _ second: String) -> Bool {
+    /// ASCII case-insensitive equality, for header names, media types and other ASCII tokens.
+    package static func equalsIgnoringASCIICase(_ first: String, _ second: String) -> Bool {
         guard first.utf8.count == second.utf8.count else { return false }
         return zip(first.utf8, second.utf8).allSatisfy { one, other in
             one == other || (one | 0x20 == other | 0x20 && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(one | 0x20))
         }
     }
 
-    static func trimmed(_ value: String) -> String {
+    /// `value` without leading and trailing spaces and tabs.
+    package static func trimmed(_ value: String) -> String {
         let utf8 = value.utf8
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
         guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }

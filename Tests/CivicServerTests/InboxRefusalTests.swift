@@ -141,7 +141,7 @@ struct InboxRefusalTests {
             }
             let accepted = [
                 "application/activity+json", "Application/LD+JSON; profile=\"https://www.w3.org/ns/activitystreams\"",
-                "application/json; charset=utf-8", nil,
+                "application/json; charset=utf-8", "application/activity+json ; charset=utf-8", nil,
             ]
             for contentType in accepted {
                 var post = try await SignedPost.make(to: "\(first.base)/inbox", body: Self.activity(from: beta.id), as: beta.id, of: second)
