@@ -105,6 +105,7 @@ let ingest = try (0..<ingestCount).map(signedCreate)
 let client = makeClient(connections: 64)
 let warm = await driveLoad(count: warmUp.count, concurrency: 64) { await send(warmUp[$0], with: client) }
 guard warm.failures == 0 else { throw BenchError("\(warm.failures) warm-up requests failed") }
+log("ingest: replaying \(ingest.count) signed requests with wrk")
 let ingestStart = ContinuousClock.now
 let nodeCPUBefore = node.cpuSeconds()
 let ingestResult = try wrkReplay(ingest, authority: "127.0.0.1:\(nodePort)", connections: 64)
