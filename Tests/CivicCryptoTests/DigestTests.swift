@@ -20,6 +20,7 @@ struct DigestTests {
     @Test("Digest values that match the body pass", arguments: [
         "SHA-256=" + sha256, "sha-256=" + sha256, "SHA-512=" + sha512, "SHA-256=\(sha256),SHA-512=\(sha512)",
         "SHA-256=\(sha256), SHA-512=\(sha512)", "MD5=XUFAKrxLKna5cZ2REBfFkg==,SHA-256=\(sha256)",
+        " SHA-256=\(sha256) ,\tSHA-512=\(sha512)\t",
     ])
     func digestPasses(header: String) throws {
         try BodyDigest.verifyDigestHeader(header, body: Self.body)
