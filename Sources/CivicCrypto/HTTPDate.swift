@@ -13,10 +13,10 @@ import Darwin
 /// It is on the hot path of every signed request, and a strict parser refuses look-alikes:
 /// only the fixed 29-byte GMT form, with a weekday that matches the date, is read.
 package enum HTTPDate {
-    static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    package static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     /// 0001-01-01 and 9999-12-31T23:59:59Z: the instants a four-digit year can carry.
-    static let range: ClosedRange<TimeInterval> = -62_135_596_800...253_402_300_799
+    package static let range: ClosedRange<TimeInterval> = -62_135_596_800...253_402_300_799
 
     /// Whether `date` can be written as an IMF-fixdate (its year has four digits).
     package static func canFormat(_ date: Date) -> Bool {
@@ -39,34 +39,59 @@ package enum HTTPDate {
 
     /// Reads an IMF-fixdate; nil for anything else (RFC 850 and asctime forms, other zones,
     /// impossible dates such as 31 Feb, a weekday that does not match).
+    ///
+    /// Byte by byte at fixed positions, without allocating: every signed request is read with it.
     package static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 29 else { return nil }
-        let fields = text.split(separator: " ", omittingEmptySubsequences: false)
-        guard fields.count == 6, fields[0].count == 4, fields[0].hasSuffix(","), fields[5] == "GMT",
-              fields[1].count == 2, fields[3].count == 4, fields[4].count == 8,
-              let day = digits(fields[1]), let month = months.firstIndex(of: String(fields[2])), let year = digits(fields[3])
-        else { return nil }
-        let clock = fields[4].split(separator: ":", omittingEmptySubsequences: false)
-        guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }),
-              let hour = digits(clock[0]), let minute = digits(clock[1]), let second = digits(clock[2]),
-              (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
-        else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(year) - 1900
-        parts.tm_mon = Int32(month)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        let date = Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
-        // timegm normalises 31 Feb to 3 Mar; writing the date back catches that and a wrong weekday.
-        return string(date) == text ? date : nil
+        var text = text
+        return text.withUTF8(parse(bytes:))
     }
 
-    /// ASCII digits only (Int() would also take a sign).
-    private static func digits(_ text: Substring) -> Int? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return Int(text)
+    private static let dayBytes = days.map { Array($0.utf8) }
+    private static let monthBytes = months.map { Array($0.utf8) }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        // "Sun, 06 Nov 1994 08:49:37 GMT"
+        guard bytes.count == 29,
+              bytes[3] == UInt8(ascii: ","), bytes[4] == UInt8(ascii: " "), bytes[7] == UInt8(ascii: " "),
+              bytes[11] == UInt8(ascii: " "), bytes[16] == UInt8(ascii: " "), bytes[19] == UInt8(ascii: ":"),
+              bytes[22] == UInt8(ascii: ":"), bytes[25] == UInt8(ascii: " "), bytes[26...].elementsEqual("GMT".utf8),
+              let weekday = dayBytes.firstIndex(where: { $0.elementsEqual(bytes[0..<3]) }),
+              let month = monthBytes.firstIndex(where: { $0.elementsEqual(bytes[8..<11]) }),
+              let day = number(bytes[5..<7]), let year = number(bytes[12..<16]),
+              let hour = number(bytes[17..<19]), let minute = number(bytes[20..<22]), let second = number(bytes[23..<25]),
+              year >= 1, day >= 1, day <= daysIn(month: month + 1, year: year), hour <= 23, minute <= 59, second <= 59
+        else { return nil }
+        let days = daysSinceEpoch(year: year, month: month + 1, day: day)
+        // 1970-01-01 was a Thursday (index 4 from Sunday).
+        guard ((days % 7) + 7 + 4) % 7 == weekday else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second))
+    }
+
+    /// The value of ASCII digits; nil if any byte is not a digit.
+    private static func number(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let year = month <= 2 ? year - 1 : year
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

@@ -75,6 +75,24 @@ struct KeyTests {
         #expect(HTTPDate.parse("Thu, 29 Feb 2024 00:00:00 GMT") == Date(timeIntervalSince1970: 1_709_164_800))
     }
 
+    @Test("Every instant from year 1 to 9999 parses back from its IMF-fixdate to the second, and a wrong weekday never does")
+    func httpDatesRoundTrip() throws {
+        var generator = SystemRandomNumberGenerator()
+        // Random instants over the whole range, and each day around the turn of four leap-rule years.
+        let random = (0..<5_000).map { _ in TimeInterval.random(in: HTTPDate.range, using: &generator) }
+        let turns = [1600, 1900, 2000, 2100].flatMap { year -> [TimeInterval] in
+            let start = TimeInterval(year - 1970) * 365.2425 * 86_400
+            return (-70...70).map { start + TimeInterval($0) * 86_400 + 43_210 }
+        }
+        for interval in random + turns {
+            let text = HTTPDate.string(Date(timeIntervalSince1970: interval))
+            #expect(HTTPDate.parse(text) == Date(timeIntervalSince1970: interval.rounded(.down)), "\(text)")
+            let weekday = try #require(HTTPDate.days.firstIndex(of: String(text.prefix(3))))
+            let wrong = HTTPDate.days[(weekday + 1) % 7] + text.dropFirst(3)
+            #expect(HTTPDate.parse(wrong) == nil, "\(wrong)")
+        }
+    }
+
     @Test("Anything but an exact IMF-fixdate is refused", arguments: [
         "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 32 Nov 1994 08:49:37 GMT", "",
         "Sun, 06 Nov 1994 25:49:37 GMT", "Mon, 06 Nov 1994 08:49:37 GMT", "Sat, 31 Feb 2024 00:00:00 GMT", "Sun, 6 Nov 1994 08:49:37 GMT",
