@@ -160,7 +160,7 @@ struct AbuseLimitTests {
             defer { stalled.close() }
             let clock = ContinuousClock()
             let started = clock.now
-            let response = stalled.readResponse(timeout: .seconds(15))
+            let response = await stalled.readResponse(timeout: .seconds(15))
             #expect(response.hasPrefix("HTTP/1.1 408"), "\(response)")
             #expect(response.contains("request.timeout"))
             // Closed by the node at the deadline, not left to the 30-second idle timeout or ours.
@@ -175,16 +175,16 @@ struct AbuseLimitTests {
             let port = network.nodes[0].configuration.port
             let first = try connectTCP(host: "127.0.0.1", port: port), second = try connectTCP(host: "127.0.0.1", port: port)
             defer { close(second) }
-            #expect(exchangeGET(first, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
-            #expect(exchangeGET(second, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
+            #expect(await exchangeGET(first, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
+            #expect(await exchangeGET(second, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
             let third = try connectTCP(host: "127.0.0.1", port: port)
-            #expect(exchangeGET(third, path: "/.well-known/nodeinfo") == "", "a third connection from one address is closed unanswered")
+            #expect(await exchangeGET(third, path: "/.well-known/nodeinfo") == "", "a third connection from one address is closed unanswered")
             close(third)
             close(first)
             try await waitUntil("the closed connection's place is free") {
                 let next = try connectTCP(host: "127.0.0.1", port: port)
                 defer { close(next) }
-                return exchangeGET(next, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200")
+                return await exchangeGET(next, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200")
             }
         }
         // Behind a reverse proxy every client arrives from the proxy's address: no cap for it.
@@ -193,7 +193,7 @@ struct AbuseLimitTests {
             let connections = try (0..<3).map { _ in try connectTCP(host: "127.0.0.1", port: port) }
             defer { connections.forEach { close($0) } }
             for connection in connections {
-                #expect(exchangeGET(connection, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
+                #expect(await exchangeGET(connection, path: "/.well-known/nodeinfo").hasPrefix("HTTP/1.1 200"))
             }
         }
     }

@@ -34,19 +34,9 @@ struct AtomFeedTests {
                                     "content": entry.find("a:content", ns).text})
                 print(json.dumps(entries))
                 """
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script]
-            let input = Pipe(), output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
-            input.fileHandleForWriting.write(response.body)
-            try input.fileHandleForWriting.close()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(response.text)")
-            let entries = try JSONSerialization.jsonObject(with: data) as? [[String: String]] ?? []
+            let result = try await runProcess("/usr/bin/env", ["python3", "-c", script], input: response.body)
+            #expect(result.status == 0, "\(response.text) \(result.errorText)")
+            let entries = try JSONSerialization.jsonObject(with: result.output) as? [[String: String]] ?? []
             #expect(entries.map { $0["id"] } == [kept])
             #expect(entries.first?["title"] == "Funding call for <civic> tech & more")
             #expect(entries.first?["content"] == "<p>Funding call for &lt;civic&gt; tech &amp; more</p><p>Details follow.</p>")

@@ -10,21 +10,21 @@ struct BackupTests {
     func backupAndRestore() async throws {
         let dataA = temporaryDirectory()
         let port = try freePort()
-        try NodeProcess.run(["init", "--data", dataA, "--public-url", "http://127.0.0.1:\(port)"])
-        try NodeProcess.run(["org", "create", "alpha", "--data", dataA])
+        try await NodeProcess.run(["init", "--data", dataA, "--public-url", "http://127.0.0.1:\(port)"])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", dataA])
         var node = try await NodeProcess.start(dataDirectory: dataA, port: port)
-        defer { node.stop() }
-        let news = try NodeProcess.run(["post", "news", "--org", "alpha", "Backed up news", "--data", dataA])
+        defer { node.terminate() }
+        let news = try await NodeProcess.run(["post", "news", "--org", "alpha", "Backed up news", "--data", dataA])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let backup = temporaryDirectory() + "/civichub-backup.sqlite"
-        #expect(try NodeProcess.run(["backup", backup, "--data", dataA]).contains("backed up"))
+        #expect(try await NodeProcess.run(["backup", backup, "--data", dataA]).contains("backed up"))
         // News after the backup is not in it.
-        let later = try NodeProcess.run(["post", "news", "--org", "alpha", "After the backup", "--data", dataA])
+        let later = try await NodeProcess.run(["post", "news", "--org", "alpha", "After the backup", "--data", dataA])
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        node.stop()
+        await node.stop()
 
         let dataB = temporaryDirectory()
-        #expect(try NodeProcess.run(["restore", backup, "--data", dataB]).contains("restored"))
+        #expect(try await NodeProcess.run(["restore", backup, "--data", dataB]).contains("restored"))
         node = try await NodeProcess.start(dataDirectory: dataB, port: port)
         let served = try await HTTPTestClient.getJSON(news)
         #expect(served["content"]?.stringValue == "<p>Backed up news</p>")
@@ -34,9 +34,9 @@ struct BackupTests {
     }
 
     @Test("Backup and restore refuse to overwrite, and restore refuses files that are not intact CivicHub databases")
-    func refusals() throws {
+    func refusals() async throws {
         let data = temporaryDirectory()
-        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", data])
         let existing = temporaryDirectory() + "/existing"
         try Data("x".utf8).write(to: URL(fileURLWithPath: existing))
         let garbage = temporaryDirectory() + "/garbage.sqlite"
@@ -44,7 +44,7 @@ struct BackupTests {
         let empty = temporaryDirectory() + "/empty.sqlite"
         try Data().write(to: URL(fileURLWithPath: empty))
         let good = temporaryDirectory() + "/good.sqlite"
-        try NodeProcess.run(["backup", good, "--data", data])
+        try await NodeProcess.run(["backup", good, "--data", data])
         // A data directory holding only a leftover write-ahead log of an earlier database.
         let leftover = temporaryDirectory()
         try Data("wal".utf8).write(to: URL(fileURLWithPath: leftover + "/civichub.sqlite-wal"))
@@ -58,7 +58,7 @@ struct BackupTests {
             (["restore", good, "--data", leftover], "civichub.sqlite-wal exists"),
         ] {
             do {
-                try NodeProcess.run(arguments)
+                try await NodeProcess.run(arguments)
                 Issue.record("\(arguments) succeeded")
             } catch let error as UnexpectedStatus {
                 #expect(error.body.contains(message), "\(arguments): \(error.body)")

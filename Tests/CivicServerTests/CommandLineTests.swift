@@ -7,23 +7,23 @@ import Testing
 @Suite("The civichub command line", .timeLimit(.minutes(3)))
 struct CommandLineTests {
     @Test("init prints a token once; org create and org list work on the data directory")
-    func organizations() throws {
+    func organizations() async throws {
         let data = temporaryDirectory()
-        let first = try NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
+        let first = try await NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
         #expect(first.contains("Admin API token"))
-        let second = try NodeProcess.run(["init", "--data", data])
+        let second = try await NodeProcess.run(["init", "--data", data])
         #expect(!second.contains("chub_"))
-        #expect(try NodeProcess.run(["init", "--data", data, "--new-token"]).contains("chub_"))
-        #expect(try NodeProcess.run(["org", "create", "alpha", "--display-name", "Alpha", "--data", data]).contains("https://hub.example/actors/alpha"))
-        #expect(try NodeProcess.run(["org", "list", "--data", data]).contains("alpha@hub.example"))
-        #expect(try NodeProcess.run(["queue", "status", "--data", data]).contains("deliveries: empty"))
+        #expect(try await NodeProcess.run(["init", "--data", data, "--new-token"]).contains("chub_"))
+        #expect(try await NodeProcess.run(["org", "create", "alpha", "--display-name", "Alpha", "--data", data]).contains("https://hub.example/actors/alpha"))
+        #expect(try await NodeProcess.run(["org", "list", "--data", data]).contains("alpha@hub.example"))
+        #expect(try await NodeProcess.run(["queue", "status", "--data", data]).contains("deliveries: empty"))
     }
 
     @Test("post event, report and funding publish from flags and from ActivityStreams-shaped JSON files")
-    func posting() throws {
+    func posting() async throws {
         let data = temporaryDirectory()
-        try NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
-        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        try await NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", data])
         let event = data + "/event.json"
         try #"""
             {"name": "Campaign lab", "content": "Bring your campaign.", "startTime": "2030-12-01T18:00:00+01:00",
@@ -31,12 +31,12 @@ struct CommandLineTests {
              "location": [{"type": "Place", "name": "Haus der Demokratie", "address": {"type": "PostalAddress", "addressLocality": "Berlin", "addressCountry": "DE"}},
                           {"type": "VirtualLocation", "url": "https://meet.example/lab"}]}
             """#.write(toFile: event, atomically: true, encoding: .utf8)
-        #expect(try NodeProcess.run(["post", "event", "--org", "alpha", "--file", event, "--data", data]).hasPrefix("https://hub.example/objects/"))
+        #expect(try await NodeProcess.run(["post", "event", "--org", "alpha", "--file", event, "--data", data]).hasPrefix("https://hub.example/objects/"))
         let report = data + "/report.json"
         try #"{"name": "What we learned", "content": "Three lessons.", "language": "de", "fieldsOfWork": ["youth"]}"#
             .write(toFile: report, atomically: true, encoding: .utf8)
-        #expect(try NodeProcess.run(["post", "report", "--org", "alpha", "--file", report, "--data", data]).hasPrefix("https://hub.example/objects/"))
-        let funding = try NodeProcess.run([
+        #expect(try await NodeProcess.run(["post", "report", "--org", "alpha", "--file", report, "--data", data]).hasPrefix("https://hub.example/objects/"))
+        let funding = try await NodeProcess.run([
             "post", "funding", "--org", "alpha", "--title", "Microgrants", "--content", "Apply now.", "--field", "civic-tech",
             "--deadline", "2030-01-31T23:59:00Z", "--apply-url", "https://funder.example/apply", "--currency", "EUR", "--max", "5000",
             "--data", data,
@@ -47,8 +47,8 @@ struct CommandLineTests {
     @Test("post event and report read YAML files with the same field names; the event carries what the file says")
     func postingYAML() async throws {
         let data = temporaryDirectory()
-        try NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
-        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        try await NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", data])
         let event = data + "/event.yaml"
         try """
             # An event as an organiser would write it by hand.
@@ -72,7 +72,7 @@ struct CommandLineTests {
               - type: VirtualLocation
                 url: https://meet.example/workshop
             """.write(toFile: event, atomically: true, encoding: .utf8)
-        let id = try NodeProcess.run(["post", "event", "--org", "alpha", "--file", event, "--data", data])
+        let id = try await NodeProcess.run(["post", "event", "--org", "alpha", "--file", event, "--data", data])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(id.hasPrefix("https://hub.example/objects/"))
         let database = try AppDatabase.open(path: (data as NSString).appendingPathComponent("civichub.sqlite"))
@@ -101,7 +101,7 @@ struct CommandLineTests {
             fieldsOfWork:
               - youth
             """.write(toFile: report, atomically: true, encoding: .utf8)
-        let reportID = try NodeProcess.run(["post", "report", "--org", "alpha", "--file", report, "--data", data])
+        let reportID = try await NodeProcess.run(["post", "report", "--org", "alpha", "--file", report, "--data", data])
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let article = try JSONParser().parse(try #require(try await database.object(id: reportID)).document)
         #expect(article["name"]?.stringValue == "Was wir gelernt haben")
@@ -123,12 +123,12 @@ struct CommandLineTests {
     ])
     func yamlRefusals(text: String, message: String) async throws {
         let data = temporaryDirectory()
-        try NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
-        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        try await NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", data])
         let file = data + "/event.yaml"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         do {
-            try NodeProcess.run(["post", "event", "--org", "alpha", "--file", file, "--data", data])
+            try await NodeProcess.run(["post", "event", "--org", "alpha", "--file", file, "--data", data])
             Issue.record("accepted \(text.prefix(40))")
         } catch let error as UnexpectedStatus {
             #expect(error.status != 0)
@@ -151,12 +151,12 @@ struct CommandLineTests {
         (["post", "funding", "--org", "alpha", "--title", "t", "--content", "c", "--deadline", "2000-01-01T00:00:00Z", "--apply-url", "https://a.example"], "funding.deadline"),
         (["post", "report", "--org", "alpha", "--title", "t", "--content", "c", "--field", "astrology"], "fieldsOfWork"),
     ])
-    func refusals(arguments: [String], message: String) throws {
+    func refusals(arguments: [String], message: String) async throws {
         let data = temporaryDirectory()
-        try NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
-        try NodeProcess.run(["org", "create", "alpha", "--data", data])
+        try await NodeProcess.run(["init", "--data", data, "--public-url", "https://hub.example"])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", data])
         do {
-            try NodeProcess.run(arguments + ["--data", data])
+            try await NodeProcess.run(arguments + ["--data", data])
             Issue.record("\(arguments) succeeded")
         } catch let error as UnexpectedStatus {
             #expect(error.status != 0)

@@ -11,9 +11,9 @@ struct CrashRecoveryTests {
         // Given node A (a real civichub process) whose org alpha is followed by beta on node B
         let dataA = temporaryDirectory()
         let portA = try freePort()
-        try NodeProcess.run(["org", "create", "alpha", "--data", dataA, "--public-url", "http://127.0.0.1:\(portA)"])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", dataA, "--public-url", "http://127.0.0.1:\(portA)"])
         var nodeA = try await NodeProcess.start(dataDirectory: dataA, port: portA)
-        defer { nodeA.stop() }
+        defer { nodeA.terminate() }
         let nodeB = try await TestNode.start()
         let dataB = nodeB.configuration.dataDirectory
         let portB = nodeB.configuration.port
@@ -25,7 +25,7 @@ struct CrashRecoveryTests {
 
         // When B goes down, alpha follows beta (known from the cache), A fails the first attempt…
         await nodeB.stop()
-        try NodeProcess.run(["follow", "alpha", beta.id, "--data", dataA])
+        try await NodeProcess.run(["follow", "alpha", beta.id, "--data", dataA])
         let databaseA = try AppDatabase.open(path: (dataA as NSString).appendingPathComponent("civichub.sqlite"))
         try await waitUntil("A's first delivery attempt to fail") {
             try await databaseA.writer.read { db in
@@ -33,7 +33,7 @@ struct CrashRecoveryTests {
             } == 1
         }
         // …and A is killed with the delivery still pending
-        nodeA.kill9()
+        await nodeA.kill9()
 
         // Then after both come back, the delivery is made and beta has alpha as follower
         let restartedB = try await TestNode.start(dataDirectory: dataB, port: portB)

@@ -21,9 +21,9 @@ struct CrashSafetyTests {
             ids.append(id)
             return ids.count
         }
-        func kill(_ node: NodeProcess) {
+        func kill(_ node: NodeProcess) async {
             killed = true
-            node.kill9()
+            await node.kill9()
         }
     }
 
@@ -31,9 +31,9 @@ struct CrashSafetyTests {
     func killDuringIngest() async throws {
         let dataA = temporaryDirectory()
         let portA = try freePort()
-        try NodeProcess.run(["init", "--data", dataA, "--public-url", "http://127.0.0.1:\(portA)"])
+        try await NodeProcess.run(["init", "--data", dataA, "--public-url", "http://127.0.0.1:\(portA)"])
         var nodeA = try await NodeProcess.start(dataDirectory: dataA, port: portA)
-        defer { nodeA.stop() }
+        defer { nodeA.terminate() }
         let nodeB = try await TestNode.start()
         let beta = try await nodeB.organization("beta")
 
@@ -96,11 +96,11 @@ struct CrashSafetyTests {
     func killDuringFanOut() async throws {
         let dataA = temporaryDirectory()
         let portA = try freePort()
-        let initOutput = try NodeProcess.run(["init", "--data", dataA, "--public-url", "http://127.0.0.1:\(portA)"])
+        let initOutput = try await NodeProcess.run(["init", "--data", dataA, "--public-url", "http://127.0.0.1:\(portA)"])
         let token = try #require(initOutput.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("chub_") }.map(String.init))
-        try NodeProcess.run(["org", "create", "alpha", "--data", dataA])
+        try await NodeProcess.run(["org", "create", "alpha", "--data", dataA])
         var nodeA = try await NodeProcess.start(dataDirectory: dataA, port: portA)
-        defer { nodeA.stop() }
+        defer { nodeA.terminate() }
         var followers: [TestNode] = []
         for index in 0..<4 {
             let node = try await TestNode.start()
@@ -127,7 +127,7 @@ struct CrashSafetyTests {
             }
             for try await status in group { #expect(status == 201) }
         }
-        nodeA.kill9()
+        await nodeA.kill9()
         let pendingAtKill = try await databaseA.deliveryCounts()["pending", default: 0]
 
         nodeA = try await NodeProcess.start(dataDirectory: dataA, port: portA)

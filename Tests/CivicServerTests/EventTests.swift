@@ -83,7 +83,7 @@ struct EventTests {
             #expect(received["eventStatus"]?.stringValue == "EventCancelled")
 
             let feed = try await HTTPTestClient.send(.GET, "\(home.base)/actors/alpha/events.ics")
-            let parsed = try Self.parseWithPythonICalendar(feed.body)
+            let parsed = try await Self.parseWithPythonICalendar(feed.body)
             let vevent = try #require(parsed["events"]?.arrayValue?.first)
             #expect(vevent["status"]?.stringValue == "CANCELLED")
             #expect(vevent["categories"]?.arrayValue == ["WORKSHOPS_SKILL_SHARING", "SCIENCE_TECH"])
@@ -136,7 +136,7 @@ struct EventTests {
             #expect(response.text.contains("\r\n"))
             #expect(response.text.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
 
-            let parsed = try Self.parseWithPythonICalendar(response.body)
+            let parsed = try await Self.parseWithPythonICalendar(response.body)
             let vevents = try #require(parsed["events"]?.arrayValue)
             #expect(vevents.count == 2)
             let hackathon = try #require(vevents.first { $0["uid"]?.stringValue == kept })
@@ -164,7 +164,7 @@ struct EventTests {
 
     /// Parses the feed with the `icalendar` package (PyPI, installed by Scripts/test) and
     /// returns what it read.
-    static func parseWithPythonICalendar(_ feed: Data) throws -> JSONValue {
+    static func parseWithPythonICalendar(_ feed: Data) async throws -> JSONValue {
         let script = """
             import icalendar, json, sys
             cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
@@ -178,20 +178,8 @@ struct EventTests {
                                "categories": [str(c) for p in ([e["CATEGORIES"]] if "CATEGORIES" in e and not isinstance(e["CATEGORIES"], list) else e.get("CATEGORIES", [])) for c in p.cats]})
             print(json.dumps({"events": events, "timezones": [str(t["TZID"]) for t in cal.walk("VTIMEZONE")]}))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(feed)
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw UnexpectedStatus(status: Int(process.terminationStatus), body: errorText) }
-        return try JSONParser().parse(data)
+        let result = try await runProcess("/usr/bin/env", ["python3", "-c", script], input: feed)
+        guard result.status == 0 else { throw UnexpectedStatus(status: Int(result.status), body: result.errorText) }
+        return try JSONParser().parse(result.output)
     }
 }

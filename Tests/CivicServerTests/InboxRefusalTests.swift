@@ -176,7 +176,7 @@ struct InboxRefusalTests {
             let upload = try await StalledUpload.start(host: "127.0.0.1", port: node.configuration.port, path: "/inbox")
             defer { upload.close() }
             upload.halfClose()
-            let response = upload.readResponse(timeout: .seconds(10))
+            let response = await upload.readResponse(timeout: .seconds(10))
             #expect(response.hasPrefix("HTTP/1.1 400"), "\(response)")
             #expect(response.contains("request.malformed"))
             #expect(try await node.database.inboxCounts().isEmpty)

@@ -15,17 +15,9 @@ struct InteropTests {
 
     /// Runs the peer and returns its exit status and the checks it printed.
     static func runPeer(_ arguments: [String]) async throws -> (Int32, [String: Bool], String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", peerScript] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // Read while the peer runs: it talks to the node in this process, which must keep serving.
-        let data = try await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        // Waited for off the pool: the peer talks to the node in this process, which must keep serving.
+        let result = try await runProcess("/usr/bin/env", ["python3", peerScript] + arguments, mergingErrors: true)
+        let text = result.outputText
         var checks: [String: Bool] = [:]
         for line in text.split(separator: "\n") {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -33,7 +25,7 @@ struct InteropTests {
             else { continue }
             checks[name] = ok
         }
-        return (process.terminationStatus, checks, text)
+        return (result.status, checks, text)
     }
 
     @Test("bovine validates WebFinger, actor and NodeInfo, follows and joins an event, and verifies our signed Accepts")

@@ -39,19 +39,9 @@ struct OpenAPITests {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
             let response = try await HTTPTestClient.send(.GET, "\(node.base)/api/v1/openapi.json", headers: [("Authorization", "Bearer \(node.adminToken)")])
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import json, sys; from openapi_spec_validator import validate; validate(json.load(sys.stdin)); print('valid')"]
-            let input = Pipe(), output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            input.fileHandleForWriting.write(response.body)
-            try input.fileHandleForWriting.close()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(text)")
+            let script = "import json, sys; from openapi_spec_validator import validate; validate(json.load(sys.stdin)); print('valid')"
+            let result = try await runProcess("/usr/bin/env", ["python3", "-c", script], input: response.body, mergingErrors: true)
+            #expect(result.status == 0, "\(result.outputText)")
         }
     }
 }

@@ -57,7 +57,7 @@ struct RemoteEventFixtureTests {
             #expect(page.status == 200)
             #expect(page.text.contains(PlainText.escape(name)))
             #expect(page.text.contains("by Alpha") || page.text.contains("by alpha@"))
-            let calendar = try EventTests.parseWithPythonICalendar(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").body)
+            let calendar = try await EventTests.parseWithPythonICalendar(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").body)
             let vevent = try #require(calendar["events"]?.arrayValue?.first { $0["uid"]?.stringValue == eventID })
             #expect(vevent["summary"]?.stringValue == name)
             #expect(vevent["location"]?.stringValue?.hasPrefix(place) == true)
@@ -121,7 +121,7 @@ struct RemoteEventFixtureTests {
             let fieldPage = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover?field=climate", headers: [("Accept", "text/html")]).text
             #expect(fieldPage.contains("Sooner climate camp") && !fieldPage.contains("Later assembly"))
 
-            let calendar = try EventTests.parseWithPythonICalendar(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").body)
+            let calendar = try await EventTests.parseWithPythonICalendar(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").body)
             let events = try #require(calendar["events"]?.arrayValue)
             #expect(events.first { $0["summary"]?.stringValue == "Sooner climate camp" }?["status"]?.stringValue == "CANCELLED")
             #expect(events.contains { $0["summary"]?.stringValue?.hasSuffix("Teach-in") == true })

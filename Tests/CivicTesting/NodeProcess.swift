@@ -25,21 +25,12 @@ package final class NodeProcess: @unchecked Sendable {
         }
     }
 
-    /// Runs a one-shot CLI command on `dataDirectory` and returns its standard output.
+    /// Runs a one-shot CLI command and returns what it printed (standard output and error).
     @discardableResult
-    package static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw UnexpectedStatus(status: Int(process.terminationStatus), body: text) }
-        return text
+    package static func run(_ arguments: [String]) async throws -> String {
+        let result = try await runProcess(try executable, arguments, mergingErrors: true)
+        guard result.status == 0 else { throw UnexpectedStatus(status: Int(result.status), body: result.outputText) }
+        return result.outputText
     }
 
     /// Starts `civichub serve` and waits until it answers HTTP.
@@ -75,16 +66,21 @@ package final class NodeProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no graceful shutdown, no flush, like a power cut.
-    package func kill9() {
+    package func kill9() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await offThePool { [process] in process.waitUntilExit() }
     }
 
     /// SIGTERM and wait for the graceful shutdown.
-    package func stop() {
+    package func stop() async {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        await offThePool { [process] in process.waitUntilExit() }
+    }
+
+    /// SIGTERM without waiting, for `defer` blocks, which cannot wait.
+    package func terminate() {
+        if process.isRunning { process.terminate() }
     }
 
     deinit {

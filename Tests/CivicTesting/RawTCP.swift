@@ -50,13 +50,17 @@ extension StalledUpload {
     }
 
     /// What the server sent before closing the connection or `timeout` passing.
-    package func readResponse(timeout: Duration) -> String {
-        CivicTesting.readResponse(socket, timeout: timeout)
+    package func readResponse(timeout: Duration) async -> String {
+        await CivicTesting.readResponse(socket, timeout: timeout)
     }
 }
 
 /// Reads from `descriptor` until the peer closes or `timeout` passes; the bytes as text.
-package func readResponse(_ descriptor: Int32, timeout: Duration) -> String {
+package func readResponse(_ descriptor: Int32, timeout: Duration) async -> String {
+    await offThePool { blockingReadResponse(descriptor, timeout: timeout) }
+}
+
+private func blockingReadResponse(_ descriptor: Int32, timeout: Duration) -> String {
     var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
     var received: [UInt8] = []
@@ -71,7 +75,11 @@ package func readResponse(_ descriptor: Int32, timeout: Duration) -> String {
 
 /// Sends `GET path` on an open connection and returns the first bytes of the answer (one read,
 /// up to `timeout`); empty when the server closed the connection instead.
-package func exchangeGET(_ descriptor: Int32, path: String, timeout: Duration = .seconds(5)) -> String {
+package func exchangeGET(_ descriptor: Int32, path: String, timeout: Duration = .seconds(5)) async -> String {
+    await offThePool { blockingExchangeGET(descriptor, path: path, timeout: timeout) }
+}
+
+private func blockingExchangeGET(_ descriptor: Int32, path: String, timeout: Duration) -> String {
     let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     _ = request.withCString { send(descriptor, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
     var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
