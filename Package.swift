@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "CivicStore",
             dependencies: [
-                "CivicModel",
+                "CivicModel", "CivicVocabulary",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,3 +1,4 @@
+import CivicVocabulary
 import Foundation
 
 #if canImport(Glibc)
@@ -59,11 +60,10 @@ package enum HTTPDate {
               let month = monthBytes.firstIndex(where: { $0.elementsEqual(bytes[8..<11]) }),
               let day = number(bytes[5..<7]), let year = number(bytes[12..<16]),
               let hour = number(bytes[17..<19]), let minute = number(bytes[20..<22]), let second = number(bytes[23..<25]),
-              year >= 1, day >= 1, day <= daysIn(month: month + 1, year: year), hour <= 23, minute <= 59, second <= 59
+              year >= 1, day >= 1, day <= CivilDate.daysIn(month: month + 1, year: year), hour <= 23, minute <= 59, second <= 59
         else { return nil }
-        let days = daysSinceEpoch(year: year, month: month + 1, day: day)
-        // 1970-01-01 was a Thursday (index 4 from Sunday).
-        guard ((days % 7) + 7 + 4) % 7 == weekday else { return nil }
+        let days = CivilDate.days(year: year, month: month + 1, day: day)
+        guard CivilDate.weekday(days: days) == weekday else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3_600 + minute * 60 + second))
     }
 
@@ -75,23 +75,5 @@ package enum HTTPDate {
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
         return value
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let year = month <= 2 ? year - 1 : year
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

@@ -1,3 +1,4 @@
+import CivicVocabulary
 import Foundation
 import GRDB
 
@@ -40,7 +41,7 @@ package struct StoredDate: DatabaseValueConvertible, Sendable {
             let millisecond = number(3, then: nil), utf8.next() == nil,
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
-        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        let seconds = Int64(CivilDate.days(year: Int(year), month: Int(month), day: Int(day))) * 86_400 + hour * 3600 + minute * 60 + second
         return Date(timeIntervalSince1970: Double(seconds) + Double(millisecond) / 1000)
     }
 
@@ -49,14 +50,14 @@ package struct StoredDate: DatabaseValueConvertible, Sendable {
     package static func text(_ date: Date) -> String {
         let milliseconds = Int64(((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000 + 0.5).rounded(.down))
         let (days, inDay) = floorDivision(milliseconds, 86_400_000)
-        let (year, month, day) = civil(days: days)
+        let (year, month, day) = CivilDate.civil(days: Int(days))
         var text = ""
         text.reserveCapacity(23)
-        append(year, width: 4, to: &text)
+        append(Int64(year), width: 4, to: &text)
         text += "-"
-        append(month, width: 2, to: &text)
+        append(Int64(month), width: 2, to: &text)
         text += "-"
-        append(day, width: 2, to: &text)
+        append(Int64(day), width: 2, to: &text)
         text += " "
         append(inDay / 3_600_000, width: 2, to: &text)
         text += ":"
@@ -76,30 +77,6 @@ package struct StoredDate: DatabaseValueConvertible, Sendable {
     private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let remainder = (value % divisor + divisor) % divisor
         return ((value - remainder) / divisor, remainder)
-    }
-
-    /// Proleptic Gregorian year, month and day of a count of days since 1970-01-01 (Howard
-    /// Hinnant's `civil_from_days`).
-    private static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     private static func append(_ value: Int64, width: Int, to text: inout String) {
