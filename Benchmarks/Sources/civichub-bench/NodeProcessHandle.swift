@@ -6,8 +6,8 @@ import Glibc
 #endif
 
 /// The node under test: the release `civichub` binary as a child process.
-final class NodeProcessHandle: @unchecked Sendable {
-    let process = Process()
+final class NodeProcessHandle: Sendable {
+    let process: ChildProcess
     let port: Int
     var base: String { "http://127.0.0.1:\(port)" }
 
@@ -19,22 +19,21 @@ final class NodeProcessHandle: @unchecked Sendable {
     static func start(
         binary: String, data: String, port: Int, defaultLimits: Bool = false, log: FileHandle? = nil
     ) async throws -> (NodeProcessHandle, Duration) {
-        let node = NodeProcessHandle(port: port)
-        node.process.executableURL = URL(fileURLWithPath: binary)
-        node.process.arguments = [
+        let arguments = [
             "serve", "--data", data, "--port", String(port), "--allowed-private-addresses", "127.0.0.1/32",
             "--log-level", log == nil ? "error" : "warning",
         ]
+        var environment = ProcessInfo.processInfo.environment
         if !defaultLimits {
-            node.process.environment = ProcessInfo.processInfo.environment.merging([
+            environment.merge([
                 "CIVICHUB_INBOX_RATE_LIMIT": "0", "CIVICHUB_INBOX_HOST_RATE_LIMIT": "0", "CIVICHUB_API_RATE_LIMIT": "0",
             ]) { _, new in new }
         }
-        node.process.standardOutput = log ?? FileHandle.nullDevice
-        if let log { node.process.standardError = log }
         let clock = ContinuousClock()
         let started = clock.now
-        try node.process.run()
+        let node = NodeProcessHandle(
+            process: try ChildProcess(binary, arguments, environment: environment, output: log?.fileDescriptor, errors: log?.fileDescriptor ?? 2),
+            port: port)
         let probe = "\(node.base)/.well-known/nodeinfo"
         while true {
             guard node.process.isRunning else { throw BenchError("civichub exited during start") }
@@ -47,13 +46,14 @@ final class NodeProcessHandle: @unchecked Sendable {
         }
     }
 
-    private init(port: Int) {
+    private init(process: ChildProcess, port: Int) {
+        self.process = process
         self.port = port
     }
 
     /// Current and peak resident set size in MiB, from /proc.
     func memory() -> (rss: Double, peak: Double) {
-        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let status = (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)) ?? ""
         func value(_ key: String) -> Double {
             let line = status.split(separator: "\n").first { $0.hasPrefix(key) } ?? ""
             return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
@@ -63,7 +63,7 @@ final class NodeProcessHandle: @unchecked Sendable {
 
     /// CPU seconds (user + system) the node has used so far, from /proc/PID/stat.
     func cpuSeconds() -> Double {
-        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        let stat = (try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8)) ?? ""
         // Fields after the parenthesised command name; utime and stime are the 12th and 13th of those.
         let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
@@ -73,7 +73,7 @@ final class NodeProcessHandle: @unchecked Sendable {
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        process.wait()
     }
 }
 
@@ -107,21 +107,4 @@ func initDataDirectory(binary: String, data: String, port: Int) throws -> String
         throw BenchError("no admin token in: \(output)")
     }
     return token
-}
-
-/// Runs a command and returns its standard output.
-@discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else { throw BenchError("\(executable) \(arguments.joined(separator: " ")) failed: \(text)") }
-    return text
 }

@@ -233,10 +233,7 @@ try """
         server { listen 127.0.0.1:\(nginxPort); root \(www)/root; }
     }
     """.write(toFile: www + "/nginx.conf", atomically: true, encoding: .utf8)
-let nginx = Process()
-nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-nginx.arguments = ["-c", www + "/nginx.conf", "-p", www]
-try nginx.run()
+let nginx = try ChildProcess("/usr/sbin/nginx", ["-c", www + "/nginx.conf", "-p", www])
 try await Task.sleep(for: .milliseconds(500))
 let accept = "application/activity+json"
 for (label, path) in [("actor", "/actors/alpha"), ("object", objectPath)] {
@@ -250,7 +247,7 @@ for (label, path) in [("actor", "/actors/alpha"), ("object", objectPath)] {
         "≥ 15,000 req/s, ≥ 40 %"))
 }
 nginx.terminate()
-nginx.waitUntilExit()
+nginx.wait()
 
 // MARK: 4. Memory
 let peak = node.memory().peak
@@ -281,7 +278,7 @@ for _ in 0..<3 {
 let medianStart = starts.sorted()[1]
 rows.append(("5. Start-up to first served request, 100,000 objects (median of 3)", "\(medianStart)", "—", "—", "≤ 300 ms"))
 
-try await client.shutdown()
+try await client.shutdown().get()
 try await remotes.stop()
 
 // MARK: Report
