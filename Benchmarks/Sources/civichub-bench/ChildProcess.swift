@@ -7,10 +7,11 @@ import Glibc
 
 /// A child process started with `posix_spawn`, for the node, nginx, wrk and the CLI.
 ///
-/// Not Foundation's `Process`: to close the parent's descriptors in the child it lists
-/// `/proc/self/fd` and copies each whole `dirent` it reads. With the ~1,100 descriptors this
-/// harness holds (1,001 loopback servers), readdir's buffer is full, the copy of its last entry
-/// runs past the buffer's end, and the harness crashed in `Process.run()` on a bad pointer.
+/// Not Foundation's `Process`, which crashed the harness in `Process.run()` on a bad pointer.
+/// Likely cause, from its source: to close the parent's descriptors in the child it lists
+/// `/proc/self/fd` and copies each whole `dirent` it reads; with the ~1,100 descriptors this
+/// harness holds (1,001 loopback servers) readdir's buffer is full, and the copy of its last
+/// entry can run past the buffer's end.
 final class ChildProcess: Sendable {
     let pid: pid_t
     /// The wait status once the child has been reaped.
