@@ -6,7 +6,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Abuse limits: 429 with Retry-After per client and per server, 503 when the inbox is full", .serialized, .timeLimit(.minutes(3)))
+@Suite("Abuse limits: 429 with Retry-After per client and per server, 503 when the inbox is full", .serialized, .liveNodes)
 struct AbuseLimitTests {
     static func like(from actor: String) -> Data {
         CanonicalJSON.encode([

@@ -4,7 +4,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Admin REST API", .serialized, .timeLimit(.minutes(3)))
+@Suite("Admin REST API", .serialized, .liveNodes)
 struct AdminAPITests {
     static func call(
         _ node: TestNode, _ method: NIOHTTPMethod, _ path: String, token: String?, body: JSONValue? = nil

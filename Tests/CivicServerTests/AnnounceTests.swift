@@ -6,7 +6,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Sharing content with Announce", .serialized, .timeLimit(.minutes(3)))
+@Suite("Sharing content with Announce", .serialized, .liveNodes)
 struct AnnounceTests {
     @Test("A boost reaches the booster's followers, who take the object from its origin")
     func boost() async throws {

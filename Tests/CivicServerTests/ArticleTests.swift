@@ -5,7 +5,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Reports, guides and funding calls", .serialized, .timeLimit(.minutes(3)))
+@Suite("Reports, guides and funding calls", .serialized, .liveNodes)
 struct ArticleTests {
     static let now = Date(timeIntervalSince1970: 1_795_726_800)
 

@@ -3,7 +3,7 @@ import CivicTesting
 import Foundation
 import Testing
 
-@Suite("Atom feed of an organisation's news", .timeLimit(.minutes(3)))
+@Suite("Atom feed of an organisation's news", .liveNodes)
 struct AtomFeedTests {
     @Test("The feed is well-formed Atom with the required elements, escapes content and leaves out deleted news")
     func feed() async throws {

@@ -4,7 +4,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Online backup and restore", .serialized, .timeLimit(.minutes(3)))
+@Suite("Online backup and restore", .serialized, .liveNodes)
 struct BackupTests {
     @Test("A backup taken while the node runs restores into a node that serves the same content")
     func backupAndRestore() async throws {

@@ -6,7 +6,7 @@ import Foundation
 import NIOHTTP1
 import Testing
 
-@Suite("Blocked domains and actors: nothing taken, fetched or sent", .serialized, .timeLimit(.minutes(3)))
+@Suite("Blocked domains and actors: nothing taken, fetched or sent", .serialized, .liveNodes)
 struct BlockTests {
     static func api(_ method: HTTPMethod, _ node: TestNode, _ body: JSONValue? = nil) async throws -> HTTPTestClient.Response {
         try await HTTPTestClient.send(

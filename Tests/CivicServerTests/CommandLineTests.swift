@@ -4,7 +4,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("The civichub command line", .timeLimit(.minutes(3)))
+@Suite("The civichub command line", .liveNodes)
 struct CommandLineTests {
     @Test("init prints a token once; org create and org list work on the data directory")
     func organizations() async throws {

@@ -8,7 +8,7 @@ import Foundation
 import GRDB
 import Testing
 
-@Suite("Content lifecycle across nodes: Create, Update, Delete, forgeries", .serialized, .timeLimit(.minutes(3)))
+@Suite("Content lifecycle across nodes: Create, Update, Delete, forgeries", .serialized, .liveNodes)
 struct ContentLifecycleTests {
     /// Node 1 has alpha; node 2 has beta, which follows alpha; node 3 has gamma.
     static func withFollowedAlpha(_ body: (TestNetwork, ActorProfile) async throws -> Void) async throws {

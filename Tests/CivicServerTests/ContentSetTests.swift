@@ -7,7 +7,7 @@ import Foundation
 import GRDB
 import Testing
 
-@Suite("A follower's node ends with exactly the publisher's live content", .serialized, .timeLimit(.minutes(3)))
+@Suite("A follower's node ends with exactly the publisher's live content", .serialized, .liveNodes)
 struct ContentSetTests {
     @Test("One of each kind published, one updated, one deleted: the follower holds exactly the live set, every proof verified")
     func exactSet() async throws {

@@ -4,7 +4,7 @@ import CivicTesting
 import Foundation
 import Testing
 
-@Suite("Deliveries survive a kill -9", .serialized, .timeLimit(.minutes(3)))
+@Suite("Deliveries survive a kill -9", .serialized, .liveNodes)
 struct CrashRecoveryTests {
     @Test("A node killed with a pending delivery delivers it after restart")
     func pendingDeliverySurvivesKill() async throws {

@@ -7,7 +7,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Delivery worker against live endpoints", .serialized, .timeLimit(.minutes(3)))
+@Suite("Delivery worker against live endpoints", .serialized, .liveNodes)
 struct DeliveryWorkerTests {
     static func enqueue(_ node: TestNode, from actor: ActorProfile, to inbox: String) async throws -> String {
         let activity = "\(node.base)/activities/\(UUID().uuidString)"

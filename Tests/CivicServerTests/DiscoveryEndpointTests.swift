@@ -5,7 +5,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("WebFinger, NodeInfo, host-meta and actor documents", .serialized, .timeLimit(.minutes(3)))
+@Suite("WebFinger, NodeInfo, host-meta and actor documents", .serialized, .liveNodes)
 struct DiscoveryEndpointTests {
     @Test("WebFinger finds organisations by acct: and IRI, and the instance actor by acct:HOST@HOST and the base URL")
     func webfinger() async throws {

@@ -7,7 +7,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Events: publishing, federation and the calendar feed", .serialized, .timeLimit(.minutes(3)))
+@Suite("Events: publishing, federation and the calendar feed", .serialized, .liveNodes)
 struct EventTests {
     static let start = Date(timeIntervalSince1970: 1_796_144_400)  // 2026-12-01T17:00:00Z
 

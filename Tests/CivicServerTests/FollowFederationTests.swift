@@ -5,7 +5,7 @@ import CivicTesting
 import Foundation
 import Testing
 
-@Suite("Two live nodes follow each other over loopback", .serialized, .timeLimit(.minutes(3)))
+@Suite("Two live nodes follow each other over loopback", .serialized, .liveNodes)
 struct FollowFederationTests {
     static func approveFollowersManually(_ actor: ActorProfile, on node: TestNode) async throws {
         try await node.database.writer.write { db in

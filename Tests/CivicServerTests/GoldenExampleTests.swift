@@ -9,7 +9,7 @@ import Testing
 /// node really sends: each kind is published and compared with its file, after ids, times, keys
 /// and proof values are replaced with stable placeholders. Set `CIVICHUB_WRITE_EXAMPLES=1` to
 /// rewrite the files after an intended change.
-@Suite("Golden example documents of every kind", .serialized, .timeLimit(.minutes(3)))
+@Suite("Golden example documents of every kind", .serialized, .liveNodes)
 struct GoldenExampleTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Federation/examples")

@@ -8,7 +8,7 @@ import Testing
 
 /// Servers that try to borrow another actor's identity: through redirects, key documents that
 /// name a victim as owner, and WebFinger answers pointing at actors on other hosts.
-@Suite("Identity cannot be borrowed through redirects, key owners or WebFinger aliases", .serialized, .timeLimit(.minutes(3)))
+@Suite("Identity cannot be borrowed through redirects, key owners or WebFinger aliases", .serialized, .liveNodes)
 struct IdentityTests {
     static func person(_ id: String, name: String, key: RSAKeyPair, url: String? = nil) -> ScriptedServer.Answer {
         var members: [String: JSONValue] = [

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// Every refusal must answer 4xx and write nothing.
-@Suite("The inbox refuses bad requests with a clear 4xx and stores nothing", .serialized, .timeLimit(.minutes(3)))
+@Suite("The inbox refuses bad requests with a clear 4xx and stores nothing", .serialized, .liveNodes)
 struct InboxRefusalTests {
     /// A Create from `beta` on the second node to the first node's shared inbox.
     static func activity(from actor: String, id: String? = nil) -> Data {

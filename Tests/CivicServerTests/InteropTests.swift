@@ -6,7 +6,7 @@ import Testing
 /// Checks the node against bovine, an independently written ActivityPub implementation from
 /// PyPI (Federation/interop/bovine_peer.py). `Scripts/test` installs it; a missing install fails the
 /// test rather than skipping it.
-@Suite("Interoperability with bovine (Python, from PyPI)", .serialized, .timeLimit(.minutes(3)))
+@Suite("Interoperability with bovine (Python, from PyPI)", .serialized, .liveNodes)
 struct InteropTests {
     static var peerScript: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

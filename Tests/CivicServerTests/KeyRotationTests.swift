@@ -7,7 +7,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Remote keys are cached and refetched once when they stop verifying", .serialized, .timeLimit(.minutes(3)))
+@Suite("Remote keys are cached and refetched once when they stop verifying", .serialized, .liveNodes)
 struct KeyRotationTests {
     @Test("After the sender rotates its key, the next request is accepted after one refetch")
     func rotation() async throws {

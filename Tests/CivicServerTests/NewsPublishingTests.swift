@@ -5,7 +5,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Publishing news to followers on other nodes", .serialized, .timeLimit(.minutes(3)))
+@Suite("Publishing news to followers on other nodes", .serialized, .liveNodes)
 struct NewsPublishingTests {
     @Test("News reaches the follower's node once per server, and is served as a Note and in the outbox")
     func publishNews() async throws {

@@ -3,7 +3,7 @@ import CivicServer
 import Foundation
 import Testing
 
-@Suite("Node configuration: defaults, file, environment, flags", .timeLimit(.minutes(3)))
+@Suite("Node configuration: defaults, file, environment, flags", .liveNodes)
 struct NodeConfigurationTests {
     static func file(_ text: String) throws -> String {
         let path = NSTemporaryDirectory() + "civichub-\(UUID().uuidString).conf"

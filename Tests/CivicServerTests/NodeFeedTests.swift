@@ -4,7 +4,7 @@ import CivicTesting
 import Foundation
 import Testing
 
-@Suite("Node-wide and per-field feeds", .timeLimit(.minutes(3)))
+@Suite("Node-wide and per-field feeds", .liveNodes)
 struct NodeFeedTests {
     @Test("The node's calendar and Atom feeds list every organisation, per-field feeds only that field")
     func feeds() async throws {

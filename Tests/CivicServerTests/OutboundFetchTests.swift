@@ -8,7 +8,7 @@ import Synchronization
 import Testing
 
 /// A deliberately badly behaved remote server, to check the limits of outbound fetches.
-@Suite("Outbound fetches: size cap, redirects, content type, origin", .serialized, .timeLimit(.minutes(3)))
+@Suite("Outbound fetches: size cap, redirects, content type, origin", .serialized, .liveNodes)
 struct OutboundFetchTests {
     static func withHostileServer(_ body: (String) async throws -> Void) async throws {
         let port = try freePort()

@@ -7,7 +7,7 @@ import Foundation
 import GRDB
 import Testing
 
-@Suite("Joining and leaving events across nodes", .serialized, .timeLimit(.minutes(3)))
+@Suite("Joining and leaving events across nodes", .serialized, .liveNodes)
 struct ParticipationTests {
     @Test("An actor on another node joins and leaves; a full event rejects the next one")
     func joinLeaveAndFull() async throws {

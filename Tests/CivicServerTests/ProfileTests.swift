@@ -5,7 +5,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Organisation profiles", .serialized, .timeLimit(.minutes(3)))
+@Suite("Organisation profiles", .serialized, .liveNodes)
 struct ProfileTests {
     static let profile = OrganizationProfileDraft(
         displayName: "Alpha – Civic Lab e.V.", mission: "We open up local democracy <for everyone>.",

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// A remote document can name any number of other documents; the node must not walk them.
-@Suite("Fetches do not recurse through what a remote document names", .serialized, .timeLimit(.minutes(3)))
+@Suite("Fetches do not recurse through what a remote document names", .serialized, .liveNodes)
 struct RecursiveFetchTests {
     @Test("An announced object is fetched once; the replies, actors, attachments and icons it names are not fetched in turn")
     func announcedChain() async throws {

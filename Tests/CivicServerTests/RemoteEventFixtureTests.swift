@@ -6,7 +6,7 @@ import CivicVocabulary
 import Foundation
 import Testing
 
-@Suite("Events from Mobilizon- and Gancio-shaped documents", .serialized, .timeLimit(.minutes(3)))
+@Suite("Events from Mobilizon- and Gancio-shaped documents", .serialized, .liveNodes)
 struct RemoteEventFixtureTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Federation/fixtures")

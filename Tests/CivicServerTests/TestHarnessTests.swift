@@ -2,7 +2,7 @@ import CivicTesting
 import Foundation
 import Testing
 
-@Suite("The test harness: ports and server start-up", .serialized, .timeLimit(.minutes(3)))
+@Suite("The test harness: ports and server start-up", .serialized, .liveNodes)
 struct TestHarnessTests {
     @Test("Test ports are handed out once each, below the range outbound connections take theirs from")
     func ports() throws {
