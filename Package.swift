@@ -28,7 +28,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "CivicModel"),
+        .target(name: "CivicModel", dependencies: ["CivicVocabulary"]),
         .target(
             name: "CivicStore",
             dependencies: [
@@ -99,6 +99,7 @@ let package = Package(
         .executableTarget(name: "fuzz-signature", dependencies: ["CivicCrypto"], path: "Fuzz/Sources/fuzz-signature"),
         .executableTarget(name: "fuzz-html", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-html"),
         .executableTarget(name: "fuzz-webfinger", dependencies: ["CivicModel"], path: "Fuzz/Sources/fuzz-webfinger"),
+        .executableTarget(name: "fuzz-iri", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-iri"),
         .target(
             name: "CivicTesting",
             dependencies: [

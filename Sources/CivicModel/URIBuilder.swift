@@ -1,3 +1,4 @@
+import CivicVocabulary
 import Foundation
 
 /// Builds every URI the node mints; nothing else concatenates paths onto the base URL.
@@ -11,20 +12,16 @@ public struct URIBuilder: Sendable, Equatable {
     public init(publicURL: String) throws(DomainError) {
         var trimmed = publicURL
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard let components = URLComponents(string: trimmed),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host?.lowercased(), !host.isEmpty,
-              components.path.isEmpty, components.query == nil, components.user == nil
-        else {
-            throw DomainError.invalid(field: "public_url", reason: "must be http(s)://host[:port] without a path, got \"\(publicURL)\"")
-        }
-        let defaultPort = scheme == "https" ? 443 : 80
-        if let port = components.port, port != defaultPort {
-            authority = "\(host):\(port)"
-        } else {
-            authority = host
-        }
-        base = "\(scheme)://\(authority)"
+        // Read like every IRI the node receives (`IRI.origin`: no Foundation URL parsing, so no ICU
+        // tables loaded at start for an ASCII host), then nothing may follow the authority.
+        let invalid = DomainError.invalid(field: "public_url", reason: "must be http(s)://host[:port] without a path, got \"\(publicURL)\"")
+        let origin: String
+        do { origin = try IRI.origin(of: trimmed) } catch { throw invalid }
+        guard let separator = origin.range(of: "://"), let authorityStart = trimmed.range(of: "://")?.upperBound,
+              !trimmed[authorityStart...].contains(where: { $0 == "/" || $0 == "?" || $0 == "#" })
+        else { throw invalid }
+        authority = String(origin[separator.upperBound...])
+        base = origin
     }
 
     public var instanceActor: String { "\(base)/actor" }

@@ -8,6 +8,12 @@ public enum IRI {
     /// userinfo, CR/LF and other control characters, non-http(s) schemes, empty hosts and a
     /// trailing dot on the host.
     public static func origin(of text: String) throws(VocabularyError) -> String {
+        if let origin = plainOrigin(of: text) { return origin }
+        return try parsedOrigin(of: text)
+    }
+
+    /// `origin(of:)` read with Foundation's `URLComponents`: for every IRI `plainOrigin` leaves.
+    package static func parsedOrigin(of text: String) throws(VocabularyError) -> String {
         let url = try validated(text)
         guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
             throw invalid(text, "has no host")

@@ -96,6 +96,12 @@ struct Serve: AsyncParsableCommand {
     var port: Int?
 
     func run() async throws {
+        // Hummingbird's `Date` header formatter builds a Gregorian `Calendar`, which starts from the
+        // default time zone. Left unset, Foundation makes that an ICU zone read from /etc/localtime,
+        // and paging in ICU's zone data costs ~1.8 MiB of resident memory at start. Nothing in the
+        // node formats dates in Foundation's default zone (documents are in UTC, swift-log stamps
+        // with the C library's local time), so the default is UTC.
+        NSTimeZone.default = .gmt
         var extra: [String: String] = [:]
         extra["host"] = host
         extra["port"] = port.map(String.init)
