@@ -119,7 +119,12 @@ let package = Package(
             name: "CivicStoreTests",
             dependencies: ["CivicStore", "CivicModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "CivicFederationTests", dependencies: ["CivicFederation", "CivicStore", "CivicModel", "CivicVocabulary"]),
+        .testTarget(
+            name: "CivicFederationTests",
+            dependencies: [
+                "CivicFederation", "CivicStore", "CivicModel", "CivicVocabulary", .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "CivicServerTests",
             dependencies: [

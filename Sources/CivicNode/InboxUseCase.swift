@@ -47,11 +47,13 @@ package struct InboxUseCase: Sendable {
                 .unauthorized, code: "signature.tooOld",
                 reason: "this node is receiving more than it remembers; signatures made before \(HTTPDate.string(floor)) are refused, sign the request anew")
         }
-        // A server that talks to us is up: deliveries parked behind it may go again.
+        // Stored as the bytes received (valid JSON within the inbox's limits, as just parsed): what
+        // the sender signed the digest of, and no second encoding. A server that talks to us is
+        // up: deliveries parked behind it may go again.
         let inserted = try await node.database.enqueueInbox(
             InboxItemRecord(
                 activityId: activity.id, actorId: activity.actor, type: activity.type,
-                document: CanonicalJSON.encode(activity.document), receivedAt: node.clock.now),
+                document: request.body, receivedAt: node.clock.now),
             senderHost: verified.signer.host)
         guard inserted else { return .duplicate }
         node.inboxWake.signal()

@@ -54,7 +54,7 @@ struct AbuseLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlew
     /// (a proxy that appends, like nginx's `$proxy_add_x_forwarded_for`, puts the real client
     /// there; what the client wrote stays to its left). IPv6 clients count per /64.
     func client(of request: Request, context: Context) -> String {
-        guard let peerText = context.remoteAddress?.ipAddress, let peer = IPAddress(peerText).map(Self.plain) else { return "unknown" }
+        guard let socket = context.remoteAddress, let peer = IPAddress(socket).map(Self.plain) else { return "unknown" }
         guard trustedProxies.contains(where: { $0.contains(peer) }),
               let forwarded = request.headers[values: .init("X-Forwarded-For")!].last
         else { return Self.key(peer) }

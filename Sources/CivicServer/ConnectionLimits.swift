@@ -18,7 +18,7 @@ final class ConnectionCounter: Sendable {
 
     /// The key `address` counts under, or nil when it is exempt (or unreadable).
     func key(for address: SocketAddress?) -> String? {
-        guard let text = address?.ipAddress, let parsed = IPAddress(text).map(AbuseLimitMiddleware<CivicRequestContext>.plain),
+        guard let address, let parsed = IPAddress(address).map(AbuseLimitMiddleware<CivicRequestContext>.plain),
               !exempt.contains(where: { $0.contains(parsed) })
         else { return nil }
         return AbuseLimitMiddleware<CivicRequestContext>.key(parsed)

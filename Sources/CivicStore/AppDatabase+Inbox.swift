@@ -15,7 +15,21 @@ extension AppDatabase {
     /// The oldest pending inbox items.
     package func pendingInboxItems(limit: Int) async throws -> [InboxItemRecord] {
         try await writer.read { db in
-            try InboxItemRecord.filter(Column("state") == "pending").order(Column("id")).limit(limit).fetchAll(db)
+            // The worker asks once per batch under load: a cached statement and columns read by
+            // position, where the query interface and Codable decoding showed in the ingest profile.
+            let statement = try db.cachedStatement(sql: """
+                SELECT id, activityId, actorId, type, document, receivedAt, attempts, lastError
+                FROM inboxItem WHERE state = 'pending' ORDER BY id LIMIT ?
+                """)
+            return try Array(Row.fetchCursor(statement, arguments: [limit]).map { row in
+                var item = InboxItemRecord(
+                    activityId: try row.decode(atIndex: 1), actorId: try row.decode(atIndex: 2), type: try row.decode(atIndex: 3),
+                    document: try row.decode(atIndex: 4), receivedAt: try row.decode(StoredDate.self, atIndex: 5).date)
+                item.id = try row.decode(atIndex: 0)
+                item.attempts = try row.decode(atIndex: 6)
+                item.lastError = try row.decode(atIndex: 7)
+                return item
+            })
         }
     }
 

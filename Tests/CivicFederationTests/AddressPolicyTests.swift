@@ -1,4 +1,5 @@
 import CivicFederation
+import NIOCore
 import Testing
 
 @Suite("Outbound address policy (SSRF)")
@@ -27,6 +28,14 @@ struct AddressPolicyTests {
         #expect(!loopbackOne.permits(try #require(IPAddress("127.0.0.2"))))
         #expect(!loopbackOne.permits(try #require(IPAddress("::1"))))
         #expect(loopbackOne.permits(try #require(IPAddress("::ffff:127.0.0.1"))))
+    }
+
+    @Test("A peer's socket address reads as the address its text spells", arguments: [
+        "127.0.0.1", "93.184.216.34", "255.255.255.255", "::1", "2606:4700::1111", "::ffff:10.1.2.3", "fe80::1",
+    ])
+    func socketAddresses(text: String) throws {
+        #expect(IPAddress(try SocketAddress(ipAddress: text, port: 443)) == IPAddress(text))
+        #expect(IPAddress(try SocketAddress(unixDomainSocketPath: "/tmp/civichub.sock")) == nil)
     }
 
     @Test("Octal, hexadecimal and single-number spellings of addresses are not addresses", arguments: [

@@ -52,10 +52,13 @@ struct InboxRefusalTests {
         try await withTestNetwork(count: 2) { network in
             let (first, second) = (network.nodes[0], network.nodes[1])
             let beta = try await second.organization("beta")
-            let body = Data(#"{"@context":"https://www.w3.org/ns/activitystreams","id":"\#(beta.id)/activities/huge","type":"Like","actor":"\#(beta.id)","object":"https://example.org/objects/1","n":666666666666666666666,"m":[1e300,-9.3e18]}"#.utf8)
+            let body = Data(#"{"@context":"https://www.w3.org/ns/activitystreams","id":"\#(beta.id)/activities/huge","type":"Like","actor":"\#(beta.id)","object":"https://example.org/objects/1", "n": 666666666666666666666, "m": [1e300, -9.3e18]}"#.utf8)
             let post = try await SignedPost.make(to: "\(first.base)/inbox", body: body, as: beta.id, of: second)
             #expect(try await post.send().status == 202)
             #expect(try await first.database.inboxCounts().values.reduce(0, +) == 1)
+            // Kept as the bytes received, which a re-encoding would not reproduce (`1e300`, the spacing).
+            let stored = try await first.database.writer.read { db in try Data.fetchOne(db, sql: "SELECT document FROM inboxItem") }
+            #expect(stored == body)
         }
     }
 

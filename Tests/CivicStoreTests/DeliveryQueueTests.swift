@@ -81,7 +81,20 @@ struct DeliveryQueueTests {
         let item = InboxItemRecord(activityId: "https://a.example/1", actorId: "https://a.example/u", type: "Follow", document: Data("{}".utf8), receivedAt: Self.start)
         #expect(try await database.enqueueInbox(item))
         #expect(try await !database.enqueueInbox(item))
-        #expect(try await database.pendingInboxItems(limit: 10).count == 1)
+        let pending = try await database.pendingInboxItems(limit: 10)
+        #expect(pending.count == 1)
+        let stored = try #require(pending.first)
+        #expect(stored.id != nil && stored.activityId == item.activityId && stored.actorId == item.actorId && stored.type == item.type)
+        #expect(stored.document == item.document && stored.receivedAt == item.receivedAt && stored.state == "pending" && stored.attempts == 0)
+
+        // Done items leave the pending list; pending ones come oldest first, at most `limit`.
+        try await database.finishInboxItems([(id: try #require(stored.id), failure: nil)])
+        for index in 2...4 {
+            var next = item
+            next.activityId = "https://a.example/\(index)"
+            _ = try await database.enqueueInbox(next)
+        }
+        #expect(try await database.pendingInboxItems(limit: 2).map(\.activityId) == ["https://a.example/2", "https://a.example/3"])
     }
 
     @Test("Schema constraints refuse a follow for an unknown actor and an invalid state")

@@ -155,7 +155,7 @@ let ingestFloor = await driveLoad(count: ingest.count, concurrency: 64) { index 
         try HTTPSignatureVerifier.verify(signature, with: key)
         let activity = try IncomingActivity(document: try JSONParser().parse(prepared.body))
         return try await floorDatabase.enqueueInbox(InboxItemRecord(
-            activityId: activity.id, actorId: activity.actor, type: activity.type, document: CanonicalJSON.encode(activity.document),
+            activityId: activity.id, actorId: activity.actor, type: activity.type, document: prepared.body,
             receivedAt: Date()))
     } catch {
         return false
