@@ -63,6 +63,13 @@ package struct DocumentUseCase: Sendable {
         }.bytes
     }
 
+    /// The instance actor's document (every server that checks our signatures fetches it).
+    package func instanceActor() async throws -> Data {
+        try await cached(node.uris.instanceActor) {
+            try await node.database.actor(id: node.uris.instanceActor).map { ($0.document, false) }
+        }.bytes
+    }
+
     /// A public local object (its Tombstone, `gone`, once deleted), or `notFound`.
     package func object(id: String) async throws -> DocumentCache.Entry {
         try await cached(id) {

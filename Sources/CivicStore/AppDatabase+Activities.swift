@@ -77,12 +77,12 @@ extension AppDatabase {
 
     /// The object with this id.
     package func object(id: String) async throws -> ObjectRecord? {
-        try await writer.read { db in try ObjectRecord.fetchOne(db, key: id) }
+        try await writer.read { db in try ObjectRecord.fetchOne(db, where: "id", is: id) }
     }
 
     /// The activity with this id.
     package func activity(id: String) async throws -> ActivityRecord? {
-        try await writer.read { db in try ActivityRecord.fetchOne(db, key: id) }
+        try await writer.read { db in try ActivityRecord.fetchOne(db, where: "id", is: id) }
     }
 
     /// One page of an actor's public activities, newest first, with the total.

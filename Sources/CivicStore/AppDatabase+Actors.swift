@@ -25,13 +25,14 @@ extension AppDatabase {
 
     /// The actor with this id.
     package func actor(id: String) async throws -> ActorRecord? {
-        try await writer.read { db in try ActorRecord.fetchOne(db, key: id) }
+        try await writer.read { db in try ActorRecord.fetchOne(db, where: "id", is: id) }
     }
 
     /// The local actor named `name`.
     package func localActor(named name: String) async throws -> ActorRecord? {
         try await writer.read { db in
-            try ActorRecord.filter(Column("isLocal") == true && Column("preferredUsername") == name).fetchOne(db)
+            try ActorRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM actor WHERE isLocal = 1 AND preferredUsername = ?"), arguments: [name])
         }
     }
 
@@ -53,7 +54,7 @@ extension AppDatabase {
 
     /// The private keys of a local actor.
     package func localKey(actorID: String) async throws -> LocalKeyRecord? {
-        try await writer.read { db in try LocalKeyRecord.fetchOne(db, key: actorID) }
+        try await writer.read { db in try LocalKeyRecord.fetchOne(db, where: "actorId", is: actorID) }
     }
 
     /// Counts local actors other than the instance actor (for NodeInfo).

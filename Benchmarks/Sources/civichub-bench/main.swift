@@ -211,7 +211,7 @@ rows.append((
 // MARK: 3. Reads
 let www = NSTemporaryDirectory() + "civichub-bench-nginx-\(UUID().uuidString)"
 let objectPath = URL(string: objectID)?.path ?? "/objects/x"
-for path in ["/actors/alpha", objectPath] {
+for path in ["/actors/alpha", "/actor", objectPath] {
     var request = HTTPClientRequest(url: "\(node.base)\(path)")
     request.headers.add(name: "Accept", value: "application/activity+json")
     let response = try await client.execute(request, timeout: .seconds(10))
@@ -236,7 +236,7 @@ try """
 let nginx = try ChildProcess("/usr/sbin/nginx", ["-c", www + "/nginx.conf", "-p", www])
 try await Task.sleep(for: .milliseconds(500))
 let accept = "application/activity+json"
-for (label, path) in [("actor", "/actors/alpha"), ("object", objectPath)] {
+for (label, path) in [("actor", "/actors/alpha"), ("instance actor", "/actor"), ("object", objectPath)] {
     let ours = try wrk("\(node.base)\(path)", accept: accept, seconds: 10)
     let floor = try wrk("http://127.0.0.1:\(nginxPort)\(path)", accept: accept, seconds: 10)
     rows.append((

@@ -87,10 +87,7 @@ struct ActivityPubController<Context: RequestContext> {
     }
 
     @Sendable func instanceActor(_ request: Request, context: Context) async throws -> Response {
-        guard let record = try await node.database.actor(id: node.uris.instanceActor) else {
-            throw DomainError.notFound("actor.notFound", "the instance actor does not exist yet")
-        }
-        return .activityJSON(bytes: record.document)
+        .activityJSON(bytes: try await DocumentUseCase(node: node).instanceActor())
     }
 
     @Sendable func actor(_ request: Request, context: Context) async throws -> Response {
