@@ -47,8 +47,7 @@ extension AppDatabase {
     package func actor(keyID: String) async throws -> ActorRecord? {
         try await writer.read { db in
             // Two indexed lookups: SQLite would scan the table for the OR of two columns.
-            try ActorRecord.filter(Column("publicKeyId") == keyID).fetchOne(db)
-                ?? ActorRecord.filter(Column("ed25519KeyId") == keyID).fetchOne(db)
+            try ActorRecord.fetchOne(db, where: "publicKeyId", is: keyID) ?? ActorRecord.fetchOne(db, where: "ed25519KeyId", is: keyID)
         }
     }
 
