@@ -37,11 +37,14 @@ package final class InboxWorker: Service, Sendable {
     let logger: Logger
     /// Signalled by the inbox after each stored activity.
     let wake: WakeSignal
+    /// Where the inbox leaves the activities it parsed.
+    let handoff: InboxHandoff
 
-    package init(database: AppDatabase, listeners: InboxListeners, wake: WakeSignal, logger: Logger) {
+    package init(database: AppDatabase, listeners: InboxListeners, wake: WakeSignal, handoff: InboxHandoff, logger: Logger) {
         self.database = database
         self.listeners = listeners
         self.wake = wake
+        self.handoff = handoff
         self.logger = logger
     }
 
@@ -82,7 +85,7 @@ package final class InboxWorker: Service, Sendable {
     /// Runs the listener; returns the failure to record, or nil.
     private func process(_ item: InboxItemRecord, writes: InboxBatch) async -> String? {
         do {
-            let document = try JSONParser(limits: .stored).parse(item.document)
+            let document = try item.id.flatMap(handoff.take) ?? JSONParser(limits: .stored).parse(item.document)
             if let listener = listeners.listener(for: item.type) {
                 try await listener(
                     InboxActivity(id: item.activityId, type: item.type, actorID: item.actorId, document: document, batch: writes))

@@ -50,12 +50,13 @@ package struct InboxUseCase: Sendable {
         // Stored as the bytes received (valid JSON within the inbox's limits, as just parsed): what
         // the sender signed the digest of, and no second encoding. A server that talks to us is
         // up: deliveries parked behind it may go again.
-        let inserted = try await node.database.enqueueInbox(
+        let row = try await node.database.enqueueInbox(
             InboxItemRecord(
                 activityId: activity.id, actorId: activity.actor, type: activity.type,
                 document: request.body, receivedAt: node.clock.now),
             senderHost: verified.signer.host)
-        guard inserted else { return .duplicate }
+        guard let row else { return .duplicate }
+        node.inboxHandoff.put(row, activity.document)
         node.inboxWake.signal()
         return .accepted
     }

@@ -19,6 +19,7 @@ package struct Node: Sendable {
     package let documents = DocumentCache()
     /// Wakes the inbox worker after an activity is stored.
     package let inboxWake = WakeSignal()
+    package let inboxHandoff = InboxHandoff()
     let verifier: InboxVerifier
     package let logger: Logger
     /// Rate limits and back-pressure.
@@ -55,7 +56,7 @@ package struct Node: Sendable {
                 try await FollowUseCase(node: self).receiveAnswer(activity, accepted: accepted)
             }
         }
-        return InboxWorker(database: database, listeners: listeners, wake: inboxWake, logger: logger)
+        return InboxWorker(database: database, listeners: listeners, wake: inboxWake, handoff: inboxHandoff, logger: logger)
     }
 
     /// Closes outbound connections.

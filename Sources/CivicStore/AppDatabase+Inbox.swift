@@ -3,12 +3,12 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
-    /// Persists a verified inbox activity. Returns false when an activity with this id was
-    /// already received: redelivery is a no-op. In the same transaction, a sender's host that
+    /// Persists a verified inbox activity and returns its row id, or nil when an activity with
+    /// this id was already received: redelivery is a no-op. In the same transaction, a sender's host that
     /// was marked unavailable is marked available again (it is evidently up), and its parked
     /// deliveries become due.
     /// Concurrent calls share one transaction (group commit); each returns after its commit.
-    package func enqueueInbox(_ item: InboxItemRecord, senderHost: String? = nil) async throws -> Bool {
+    package func enqueueInbox(_ item: InboxItemRecord, senderHost: String? = nil) async throws -> Int64? {
         try await inboxCommit.submit((item, senderHost))
     }
 

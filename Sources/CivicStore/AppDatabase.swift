@@ -8,7 +8,7 @@ package final class AppDatabase: Sendable {
     /// The GRDB writer (a `DatabasePool` on a file in WAL mode).
     package let writer: any DatabaseWriter
     /// Inbox rows arriving together are committed together.
-    let inboxCommit: GroupCommit<(InboxItemRecord, String?), Bool>
+    let inboxCommit: GroupCommit<(InboxItemRecord, String?), Int64?>
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     package static func open(path: String) throws -> AppDatabase {
@@ -35,7 +35,7 @@ package final class AppDatabase: Sendable {
             let inserted = try items.map { item, senderHost in
                 try insert.execute(arguments: [item.activityId, item.actorId, item.type, item.document, StoredDate(item.receivedAt)])
                 if let senderHost { hosts[senderHost] = item.receivedAt }
-                return db.changesCount > 0
+                return db.changesCount > 0 ? db.lastInsertedRowID : nil
             }
             for (host, now) in hosts { try Self.markHostAvailable(host, now: now, db) }
             return inserted

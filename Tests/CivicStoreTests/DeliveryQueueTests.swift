@@ -79,12 +79,12 @@ struct DeliveryQueueTests {
     func inboxIdempotence() async throws {
         let database = try Self.database()
         let item = InboxItemRecord(activityId: "https://a.example/1", actorId: "https://a.example/u", type: "Follow", document: Data("{}".utf8), receivedAt: Self.start)
-        #expect(try await database.enqueueInbox(item))
-        #expect(try await !database.enqueueInbox(item))
+        let row = try #require(try await database.enqueueInbox(item))
+        #expect(try await database.enqueueInbox(item) == nil)
         let pending = try await database.pendingInboxItems(limit: 10)
         #expect(pending.count == 1)
         let stored = try #require(pending.first)
-        #expect(stored.id != nil && stored.activityId == item.activityId && stored.actorId == item.actorId && stored.type == item.type)
+        #expect(stored.id == row && stored.activityId == item.activityId && stored.actorId == item.actorId && stored.type == item.type)
         #expect(stored.document == item.document && stored.receivedAt == item.receivedAt && stored.state == "pending" && stored.attempts == 0)
 
         // Done items leave the pending list; pending ones come oldest first, at most `limit`.

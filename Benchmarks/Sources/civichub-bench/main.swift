@@ -156,7 +156,7 @@ let ingestFloor = await driveLoad(count: ingest.count, concurrency: 64) { index 
         let activity = try IncomingActivity(document: try JSONParser().parse(prepared.body))
         return try await floorDatabase.enqueueInbox(InboxItemRecord(
             activityId: activity.id, actorId: activity.actor, type: activity.type, document: prepared.body,
-            receivedAt: Date()))
+            receivedAt: Date())) != nil
     } catch {
         return false
     }
