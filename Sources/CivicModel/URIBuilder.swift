@@ -17,10 +17,10 @@ public struct URIBuilder: Sendable, Equatable {
         let invalid = DomainError.invalid(field: "public_url", reason: "must be http(s)://host[:port] without a path, got \"\(publicURL)\"")
         let origin: String
         do { origin = try IRI.origin(of: trimmed) } catch { throw invalid }
-        guard let separator = origin.range(of: "://"), let authorityStart = trimmed.range(of: "://")?.upperBound,
-              !trimmed[authorityStart...].contains(where: { $0 == "/" || $0 == "?" || $0 == "#" })
-        else { throw invalid }
-        authority = String(origin[separator.upperBound...])
+        // Both start with the scheme and "://" (http or https, in any case).
+        let schemeLength = origin.hasPrefix("https://") ? 8 : 7
+        guard !trimmed.dropFirst(schemeLength).contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) else { throw invalid }
+        authority = String(origin.dropFirst(schemeLength))
         base = origin
     }
 

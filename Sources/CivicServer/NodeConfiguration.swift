@@ -150,7 +150,7 @@ package struct NodeConfiguration: Sendable, Equatable {
     }
 
     /// The SQLite file under the data directory.
-    package var databasePath: String { (dataDirectory as NSString).appendingPathComponent("civichub.sqlite") }
+    package var databasePath: String { dataDirectory.hasSuffix("/") ? dataDirectory + "civichub.sqlite" : dataDirectory + "/civichub.sqlite" }
 }
 
 /// A configuration refused at start, naming the key.
