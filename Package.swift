@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "civichub-bench",
             dependencies: [
-                "CivicCrypto", "CivicModel", "CivicStore", "CivicVocabulary",
+                "CivicCrypto", "CivicModel", "CivicStore", "CivicVocabulary", "LoopbackPorts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -100,10 +100,12 @@ let package = Package(
         .executableTarget(name: "fuzz-html", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-html"),
         .executableTarget(name: "fuzz-webfinger", dependencies: ["CivicModel"], path: "Fuzz/Sources/fuzz-webfinger"),
         .executableTarget(name: "fuzz-iri", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-iri"),
+        // Loopback ports below the ephemeral range, for the servers tests and benchmarks start.
+        .target(name: "LoopbackPorts", path: "Tests/LoopbackPorts"),
         .target(
             name: "CivicTesting",
             dependencies: [
-                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CivicCrypto",
+                "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel", "CivicCrypto", "LoopbackPorts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -129,7 +131,7 @@ let package = Package(
             name: "CivicServerTests",
             dependencies: [
                 "CivicTesting", "CivicServer", "CivicNode", "CivicFederation", "CivicStore", "CivicModel",
-                "CivicCrypto", "CivicVocabulary",
+                "CivicCrypto", "CivicVocabulary", "LoopbackPorts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

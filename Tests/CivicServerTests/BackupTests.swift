@@ -2,6 +2,7 @@ import CivicStore
 import CivicTesting
 import CivicVocabulary
 import Foundation
+import LoopbackPorts
 import Testing
 
 @Suite("Online backup and restore", .serialized, .liveNodes)

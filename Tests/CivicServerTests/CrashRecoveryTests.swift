@@ -2,6 +2,7 @@ import CivicNode
 import CivicStore
 import CivicTesting
 import Foundation
+import LoopbackPorts
 import Testing
 
 @Suite("Deliveries survive a kill -9", .serialized, .liveNodes)

@@ -5,6 +5,7 @@ import CivicTesting
 import CivicVocabulary
 import Foundation
 import GRDB
+import LoopbackPorts
 import NIOCore
 import Testing
 

@@ -5,6 +5,7 @@ import CivicStore
 import CivicTesting
 import CivicVocabulary
 import Foundation
+import LoopbackPorts
 import Testing
 
 @Suite("Delivery worker against live endpoints", .serialized, .liveNodes)

@@ -1,6 +1,7 @@
 import CivicNode
 import CivicTesting
 import Foundation
+import LoopbackPorts
 import Testing
 
 /// Checks the node against bovine, an independently written ActivityPub implementation from

@@ -3,6 +3,7 @@ import CivicNode
 import CivicTesting
 import Foundation
 import Hummingbird
+import LoopbackPorts
 import NIOCore
 import Synchronization
 import Testing

@@ -1,5 +1,6 @@
 import CivicTesting
 import Foundation
+import LoopbackPorts
 import Testing
 
 @Suite("The test harness: ports and server start-up", .serialized, .liveNodes)

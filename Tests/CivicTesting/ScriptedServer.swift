@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LoopbackPorts
 import NIOCore
 import Synchronization
 

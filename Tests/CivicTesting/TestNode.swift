@@ -6,6 +6,7 @@ import CivicStore
 import Foundation
 import Hummingbird
 import Logging
+import LoopbackPorts
 
 /// A live node in this process: real SQLite file in a temporary directory, real HTTP on a
 /// loopback port, its workers running. Federation between test nodes is allowed only to the

@@ -3,6 +3,7 @@ import CivicCrypto
 import CivicVocabulary
 import Foundation
 import GRDB
+import LoopbackPorts
 import NIOCore
 import NIOPosix
 import Synchronization

@@ -9,6 +9,7 @@ import CivicStore
 import CivicVocabulary
 import Foundation
 import GRDB
+import LoopbackPorts
 import NIOCore
 
 if CommandLine.arguments.dropFirst().first == "soak" {
