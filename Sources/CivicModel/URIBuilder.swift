@@ -15,13 +15,14 @@ public struct URIBuilder: Sendable, Equatable {
         // Read like every IRI the node receives (`IRI.origin`: no Foundation URL parsing, so no ICU
         // tables loaded at start for an ASCII host), then nothing may follow the authority.
         let invalid = DomainError.invalid(field: "public_url", reason: "must be http(s)://host[:port] without a path, got \"\(publicURL)\"")
-        let origin: String
-        do { origin = try IRI.origin(of: trimmed) } catch { throw invalid }
-        // Both start with the scheme and "://" (http or https, in any case).
-        let schemeLength = origin.hasPrefix("https://") ? 8 : 7
-        guard !trimmed.dropFirst(schemeLength).contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) else { throw invalid }
-        authority = String(origin.dropFirst(schemeLength))
-        base = origin
+        do {
+            base = try IRI.origin(of: trimmed)
+            authority = try IRI.authority(of: trimmed)
+        } catch {
+            throw invalid
+        }
+        // The only slashes are those of "://" (an http(s) IRI was read), and there is no query or fragment.
+        guard trimmed.count(where: { $0 == "/" }) == 2, !trimmed.contains(where: { $0 == "?" || $0 == "#" }) else { throw invalid }
     }
 
     public var instanceActor: String { "\(base)/actor" }

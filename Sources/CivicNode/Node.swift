@@ -19,6 +19,7 @@ package struct Node: Sendable {
     package let documents = DocumentCache()
     /// Wakes the inbox worker after an activity is stored.
     package let inboxWake = WakeSignal()
+    /// Hands the activities the inbox parsed to the inbox worker.
     package let inboxHandoff = InboxHandoff()
     let verifier: InboxVerifier
     package let logger: Logger

@@ -26,8 +26,7 @@ public enum IRI {
     /// The authority (`host[:port]`, lowercased, default port dropped): what the node calls a host.
     public static func authority(of text: String) throws(VocabularyError) -> String {
         let origin = try origin(of: text)
-        guard let range = origin.range(of: "://") else { throw invalid(text, "has no host") }
-        return String(origin[range.upperBound...])
+        return String(origin.dropFirst(origin.hasPrefix("https://") ? 8 : 7))
     }
 
     /// True when both IRIs are valid and share an origin.

@@ -7,6 +7,9 @@ struct IRITests {
     func origins() throws {
         #expect(try IRI.origin(of: "HTTPS://Example.ORG:443/a") == "https://example.org")
         #expect(try IRI.origin(of: "http://127.0.0.1:8080/x") == "http://127.0.0.1:8080")
+        #expect(try IRI.authority(of: "HTTPS://Example.ORG:443/a") == "example.org")
+        #expect(try IRI.authority(of: "http://127.0.0.1:8080/x") == "127.0.0.1:8080")
+        #expect(try IRI.authority(of: "https://a.example:8443/x#k") == "a.example:8443")
         #expect(IRI.sameOrigin("https://a.example/users/x", "https://A.example/inbox"))
         #expect(!IRI.sameOrigin("https://a.example/x", "https://a.example:8443/x"))
         #expect(!IRI.sameOrigin("https://a.example/x", "http://a.example/x"))

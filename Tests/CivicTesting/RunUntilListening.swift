@@ -1,10 +1,6 @@
 import Foundation
 import Hummingbird
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Runs the application `makeApp` builds and returns its task once the server listens.
 ///
 /// `makeApp` gets the callback to call when the server is running. If the application ends before
