@@ -23,6 +23,20 @@ package struct QueueUseCase: Sendable {
             unavailableHosts: try await node.database.unavailableHosts().map(\.host))
     }
 
+    /// Deletes queue rows that finished more than `days` days ago (`AppDatabase.pruneFinishedQueueRows`)
+    /// and logs how many went.
+    @discardableResult
+    package func prune(olderThanDays days: Int) async throws -> PrunedQueueRows {
+        let cutoff = node.clock.now.addingTimeInterval(-Double(days) * 86_400)
+        let pruned = try await node.database.pruneFinishedQueueRows(before: cutoff)
+        if pruned != PrunedQueueRows() {
+            node.logger.info("queue.pruned", metadata: [
+                "inbox.items": "\(pruned.inboxItems)", "deliveries": "\(pruned.deliveries)", "retention.days": "\(days)",
+            ])
+        }
+        return pruned
+    }
+
     /// Pending follow requests of a local organisation.
     package func followRequests(of name: String) async throws -> [String] {
         let actor = try await ActorUseCase(node: node).localActor(named: name)

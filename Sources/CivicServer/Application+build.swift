@@ -5,6 +5,7 @@ import CivicStore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Opens the data directory and assembles a `Node`: database, instance actor, keys.
 package enum NodeBootstrap {
@@ -41,7 +42,7 @@ package enum NodeBootstrap {
     }
 }
 
-/// Builds the HTTP application with its workers (inbox and delivery) as services.
+/// Builds the HTTP application with its workers (inbox, delivery and queue retention) as services.
 package func buildApplication(
     node: Node, configuration: NodeConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -50,13 +51,15 @@ package func buildApplication(
         bodyTimeout: configuration.requestBodyTimeout > 0 ? .seconds(configuration.requestBodyTimeout) : nil)
     let connections = configuration.maxConnectionsPerAddress > 0
         ? ConnectionCounter(limit: configuration.maxConnectionsPerAddress, exempt: configuration.trustedProxies) : nil
+    var services: [any Service] = [node.makeInboxWorker(), node.deliveries]
+    if configuration.queueRetentionDays > 0 { services.append(QueueRetention(node: node, days: configuration.queueRetentionDays)) }
     return Application(
         router: router,
         // A connection that sends nothing for 30 s (a slow-body attack, a stalled client) is closed.
         server: .http1(configuration: .init(
             additionalChannelHandlers: connections.map { [$0.handler()] } ?? [], idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civichub"),
-        services: [node.makeInboxWorker(), node.deliveries],
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: node.logger)
 }

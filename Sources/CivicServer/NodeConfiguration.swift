@@ -33,6 +33,8 @@ package struct NodeConfiguration: Sendable, Equatable {
     /// (keyId, signature) pairs the replay memory holds; past it, signatures older than what it
     /// still holds are refused. Not optional: at least 1.
     package var replayMemory = 100_000
+    /// Days finished inbox items and deliveries are kept before they are deleted; 0 keeps them.
+    package var queueRetentionDays = 7
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     package var trustedProxies: [CIDR] = [CIDR("127.0.0.1/32"), CIDR("::1/128")].compactMap { $0 }
 
@@ -42,7 +44,7 @@ package struct NodeConfiguration: Sendable, Equatable {
     package static let keys = [
         "host", "port", "public_url", "data_dir", "federation_mode", "allowed_private_addresses", "log_level", "inbox_rate_limit",
         "inbox_host_rate_limit", "api_rate_limit", "inbox_max_in_flight", "trusted_proxies", "request_body_timeout",
-        "max_connections_per_address", "api_auth_failure_limit", "replay_memory",
+        "max_connections_per_address", "api_auth_failure_limit", "replay_memory", "queue_retention_days",
     ]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
@@ -136,6 +138,9 @@ package struct NodeConfiguration: Sendable, Equatable {
         case "replay_memory":
             guard let pairs = Int(value), (1...10_000_000).contains(pairs) else { throw invalid("must be a whole number 1–10000000") }
             replayMemory = pairs
+        case "queue_retention_days":
+            guard let days = Int(value), (0...3650).contains(days) else { throw invalid("must be whole days 0–3650 (0: keep finished rows)") }
+            queueRetentionDays = days
         case "log_level":
             guard Self.logLevels.contains(value) else { throw invalid("must be one of \(Self.logLevels.joined(separator: ", "))") }
             logLevel = value

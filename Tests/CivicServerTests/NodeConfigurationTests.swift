@@ -30,12 +30,16 @@ struct NodeConfigurationTests {
         #expect(loaded.host == "0.0.0.0")
         #expect(loaded.logLevel == "debug")
         #expect(loaded.allowedPrivateAddresses == [CIDR("127.0.0.1/32"), CIDR("10.0.0.0/8")].compactMap { $0 })
+        #expect(loaded.queueRetentionDays == 7)
+        #expect(try NodeConfiguration.load(file: nil, environment: ["CIVICHUB_QUEUE_RETENTION_DAYS": "0"], overrides: [:]).queueRetentionDays == 0)
     }
 
     @Test("Wrong keys and values are refused with a message naming them", arguments: [
         ("prot = 8080", "prot"), ("port = eighty", "port"), ("port = 70000", "port"), ("public_url = ftp://x", "public_url"),
         ("public_url = https://x.example/path", "public_url"), ("allowed_private_addresses = 10.0.0.0/33", "allowed_private_addresses"),
         ("log_level = loud", "log_level"), ("federation_mode = peered", "federation_mode"), ("just words", "expected"),
+        ("queue_retention_days = -1", "queue_retention_days"), ("queue_retention_days = 7.5", "queue_retention_days"),
+        ("queue_retention_days = 3651", "queue_retention_days"),
     ])
     func refusals(line: String, named: String) throws {
         let path = try Self.file(line)
