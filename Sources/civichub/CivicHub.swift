@@ -366,7 +366,7 @@ extension Post {
 }
 
 struct Queue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Inspect the inbox and delivery queues.", subcommands: [Status.self])
+    static let configuration = CommandConfiguration(abstract: "Inspect and prune the inbox and delivery queues.", subcommands: [Status.self, Prune.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Counts of inbox items and deliveries by state, and unavailable hosts.")
@@ -381,6 +381,27 @@ struct Queue: AsyncParsableCommand {
                     print("\(name): \(text.isEmpty ? "empty" : text)")
                 }
                 print("unavailable hosts: \(status.unavailableHosts.isEmpty ? "none" : status.unavailableHosts.joined(separator: ", "))")
+            }
+        }
+    }
+
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete inbox items and deliveries that finished more than N days ago; pending ones stay.",
+            discussion: "A running node does this hourly with queue_retention_days; this does it now, e.g. with a shorter window.")
+
+        @OptionGroup var options: NodeOptions
+        @Option(help: "Days of finished rows to keep (default: queue_retention_days; 0 deletes every finished row).") var days: Int?
+
+        func run() async throws {
+            let configuration = try options.load()
+            guard let days = days ?? (configuration.queueRetentionDays > 0 ? configuration.queueRetentionDays : nil) else {
+                throw ValidationError("queue_retention_days is 0 (keep finished rows); give --days N to prune anyway")
+            }
+            guard (0...3650).contains(days) else { throw ValidationError("--days must be whole days 0–3650, got \(days)") }
+            try await withNode(configuration) { node, _ in
+                let pruned = try await QueueUseCase(node: node).prune(olderThanDays: days)
+                print("deleted \(pruned.inboxItems) inbox items and \(pruned.deliveries) deliveries that finished more than \(days) days ago")
             }
         }
     }

@@ -138,6 +138,32 @@ struct CommandLineTests {
         #expect(try await database.localObjects(types: ["Event"], limit: 10).isEmpty)
     }
 
+    @Test("queue prune deletes finished rows older than --days, or than queue_retention_days without it")
+    func prune() async throws {
+        let data = temporaryDirectory()
+        try await NodeProcess.run(["init", "--data", data])
+        let database = try AppDatabase.open(path: data + "/civichub.sqlite")
+        for (name, days) in [("ten", 10.0), ("five", 5.0), ("one", 1.0)] {
+            let item = InboxItemRecord(
+                activityId: "https://a.example/activities/\(name)", actorId: "https://a.example/actors/x", type: "Create",
+                document: Data("{}".utf8), receivedAt: Date().addingTimeInterval(-days * 86_400))
+            let id = try #require(try await database.enqueueInbox(item))
+            try await database.finishInboxItems([(id, nil)])
+        }
+        #expect(try await NodeProcess.run(["queue", "prune", "--data", data]).contains("deleted 1 inbox items and 0 deliveries that finished more than 7 days ago"))
+        #expect(try await NodeProcess.run(["queue", "prune", "--days", "3", "--data", data]).contains("deleted 1 inbox items"))
+        #expect(try await database.inboxCounts() == ["done": 1])
+
+        let keepAll = data + "/keep-all.conf"
+        try "queue_retention_days = 0\n".write(toFile: keepAll, atomically: true, encoding: .utf8)
+        let refusal = await #expect(throws: UnexpectedStatus.self) {
+            try await NodeProcess.run(["queue", "prune", "--config", keepAll, "--data", data])
+        }
+        #expect(refusal?.body.contains("give --days N") == true, "\(String(describing: refusal))")
+        #expect(try await NodeProcess.run(["queue", "prune", "--config", keepAll, "--days", "0", "--data", data]).contains("deleted 1 inbox items"))
+        #expect(try await database.inboxCounts().isEmpty)
+    }
+
     @Test("Bad input exits non-zero with a message naming the problem", arguments: [
         (["org", "create", "Bad Name"], "name"),
         (["serve", "--port", "99999"], "port"),
@@ -150,6 +176,8 @@ struct CommandLineTests {
         (["post", "event", "--org", "alpha", "--file", "/nonexistent/event.json"], "cannot read"),
         (["post", "funding", "--org", "alpha", "--title", "t", "--content", "c", "--deadline", "2000-01-01T00:00:00Z", "--apply-url", "https://a.example"], "funding.deadline"),
         (["post", "report", "--org", "alpha", "--title", "t", "--content", "c", "--field", "astrology"], "fieldsOfWork"),
+        (["queue", "prune", "--days", "-1"], "--days"), (["queue", "prune", "--days", "3651"], "--days"),
+        (["queue", "prune", "--days", "soon"], "--days"),
     ])
     func refusals(arguments: [String], message: String) async throws {
         let data = temporaryDirectory()
