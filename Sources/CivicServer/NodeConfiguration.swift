@@ -35,6 +35,8 @@ package struct NodeConfiguration: Sendable, Equatable {
     package var replayMemory = 100_000
     /// Days finished inbox items and deliveries are kept before they are deleted; 0 keeps them.
     package var queueRetentionDays = 7
+    /// What `queue_retention_days` (and `queue prune --days`) may be.
+    package static let queueRetentionRange = 0...3650
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     package var trustedProxies: [CIDR] = [CIDR("127.0.0.1/32"), CIDR("::1/128")].compactMap { $0 }
 
@@ -139,7 +141,9 @@ package struct NodeConfiguration: Sendable, Equatable {
             guard let pairs = Int(value), (1...10_000_000).contains(pairs) else { throw invalid("must be a whole number 1–10000000") }
             replayMemory = pairs
         case "queue_retention_days":
-            guard let days = Int(value), (0...3650).contains(days) else { throw invalid("must be whole days 0–3650 (0: keep finished rows)") }
+            guard let days = Int(value), Self.queueRetentionRange.contains(days) else {
+                throw invalid("must be whole days \(Self.queueRetentionRange.lowerBound)–\(Self.queueRetentionRange.upperBound) (0: keep finished rows)")
+            }
             queueRetentionDays = days
         case "log_level":
             guard Self.logLevels.contains(value) else { throw invalid("must be one of \(Self.logLevels.joined(separator: ", "))") }

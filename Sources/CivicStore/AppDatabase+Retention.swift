@@ -24,25 +24,29 @@ extension AppDatabase {
     package func pruneFinishedQueueRows(before cutoff: Date, batchSize: Int = 1000) async throws -> PrunedQueueRows {
         PrunedQueueRows(
             inboxItems: try await deleteFinished(
-                from: "inboxItem", arrivedAt: "receivedAt", where: "state != 'pending'", before: cutoff, batchSize: batchSize),
+                from: "inboxItem", arrivedAt: "receivedAt", where: "state != 'pending' AND receivedAt < :cutoff", before: cutoff,
+                batchSize: batchSize),
             deliveries: try await deleteFinished(
                 from: "delivery", arrivedAt: "createdAt", where: "state != 'pending' AND updatedAt < :cutoff", before: cutoff,
                 batchSize: batchSize))
     }
 
     /// Deletes, in id order and batches, the rows of `table` that match `condition` (which may use
-    /// `:cutoff`) and arrived before the first row whose `arrivedAt` is at or after the cutoff.
-    /// Returns how many went.
+    /// `:cutoff`) and come before the first row whose `arrivedAt` is at or after the cutoff, or
+    /// before the first row written after the pass began. Returns how many went.
     private func deleteFinished(
         from table: String, arrivedAt column: String, where condition: String, before cutoff: Date, batchSize: Int
     ) async throws -> Int {
         precondition(batchSize > 0, "a batch holds at least one row")
         let cutoffValue = StoredDate(cutoff)
         // Every row before this one arrived before the cutoff (a clock that went back only makes
-        // later rows wait for a later pass).
+        // later rows wait for a later pass). With none that young, the next id: rows that arrive
+        // during the pass are not its business.
         let boundary = try await writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(column) >= ? ORDER BY id LIMIT 1", arguments: [cutoffValue])
-        } ?? Int64.max
+            try Int64.fetchOne(db, sql: """
+                SELECT COALESCE((SELECT id FROM \(table) WHERE \(column) >= ? ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM \(table)), 0)
+                """, arguments: [cutoffValue])
+        } ?? 0
         let matching = "id > :after AND id < :boundary AND \(condition)"
         var after: Int64 = 0
         var total = 0

@@ -398,7 +398,8 @@ struct Queue: AsyncParsableCommand {
             guard let days = days ?? (configuration.queueRetentionDays > 0 ? configuration.queueRetentionDays : nil) else {
                 throw ValidationError("queue_retention_days is 0 (keep finished rows); give --days N to prune anyway")
             }
-            guard (0...3650).contains(days) else { throw ValidationError("--days must be whole days 0–3650, got \(days)") }
+            let range = NodeConfiguration.queueRetentionRange
+            guard range.contains(days) else { throw ValidationError("--days must be whole days \(range.lowerBound)–\(range.upperBound), got \(days)") }
             try await withNode(configuration) { node, _ in
                 let pruned = try await QueueUseCase(node: node).prune(olderThanDays: days)
                 print("deleted \(pruned.inboxItems) inbox items and \(pruned.deliveries) deliveries that finished more than \(days) days ago")

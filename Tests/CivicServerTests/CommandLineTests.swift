@@ -143,13 +143,7 @@ struct CommandLineTests {
         let data = temporaryDirectory()
         try await NodeProcess.run(["init", "--data", data])
         let database = try AppDatabase.open(path: data + "/civichub.sqlite")
-        for (name, days) in [("ten", 10.0), ("five", 5.0), ("one", 1.0)] {
-            let item = InboxItemRecord(
-                activityId: "https://a.example/activities/\(name)", actorId: "https://a.example/actors/x", type: "Create",
-                document: Data("{}".utf8), receivedAt: Date().addingTimeInterval(-days * 86_400))
-            let id = try #require(try await database.enqueueInbox(item))
-            try await database.finishInboxItems([(id, nil)])
-        }
+        for (name, days) in [("ten", 10.0), ("five", 5.0), ("one", 1.0)] { try await database.insertProcessedInboxItem(name, daysAgo: days) }
         #expect(try await NodeProcess.run(["queue", "prune", "--data", data]).contains("deleted 1 inbox items and 0 deliveries that finished more than 7 days ago"))
         #expect(try await NodeProcess.run(["queue", "prune", "--days", "3", "--data", data]).contains("deleted 1 inbox items"))
         #expect(try await database.inboxCounts() == ["done": 1])

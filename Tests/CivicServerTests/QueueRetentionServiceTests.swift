@@ -12,20 +12,15 @@ struct QueueRetentionServiceTests {
         let directory = temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = try AppDatabase.open(path: directory + "/civichub.sqlite")
-        let now = Date()
-        for (name, days) in [("eight-days-old", 8.0), ("six-days-old", 6.0)] {
-            let item = InboxItemRecord(
-                activityId: "https://a.example/activities/\(name)", actorId: "https://a.example/actors/x", type: "Create",
-                document: Data("{}".utf8), receivedAt: now.addingTimeInterval(-days * 86_400))
-            let id = try #require(try await database.enqueueInbox(item))
-            try await database.finishInboxItems([(id, nil)])
-        }
+        try await database.insertProcessedInboxItem("eight-days-old", daysAgo: 8)
+        try await database.insertProcessedInboxItem("six-days-old", daysAgo: 6)
 
         let keeping = try await TestNode.start(dataDirectory: directory) { $0.queueRetentionDays = 0 }
         let status = try await HTTPTestClient.send(
             .GET, "\(keeping.base)/api/v1/queue", headers: [("Authorization", "Bearer \(keeping.adminToken)")])
         await keeping.stop()
         #expect(try JSONParser().parse(status.body)["inbox"]?["done"]?.numberValue == 2, "\(status.text)")
+        #expect(try await database.inboxCounts() == ["done": 2])
 
         let pruning = try await TestNode.start(dataDirectory: directory)
         do {

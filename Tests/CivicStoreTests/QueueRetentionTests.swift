@@ -73,10 +73,12 @@ struct QueueRetentionTests {
         try await Self.delivery(database, "old-pending", queued: -8, finished: nil)
         try await Self.delivery(database, "old-given-up-recently", queued: -7, finished: 0.5, delivered: false)
         try await Self.delivery(database, "recent-delivered", queued: 0, finished: 0)
+        // Queued after a recent one but dated earlier (the clock went back): kept until a later pass.
+        try await Self.delivery(database, "late-old-delivered", queued: -20, finished: -20)
 
         let pruned = try await database.pruneFinishedQueueRows(before: Self.cutoff)
         #expect(pruned == PrunedQueueRows(inboxItems: 0, deliveries: 2))
-        #expect(try await Self.remaining(database, in: "delivery") == ["old-pending", "old-given-up-recently", "recent-delivered"])
+        #expect(try await Self.remaining(database, in: "delivery") == ["old-pending", "old-given-up-recently", "recent-delivered", "late-old-delivered"])
     }
 
     @Test("A pass deletes in batches, past the pending rows between them, until nothing old is left")

@@ -1,0 +1,23 @@
+import CivicStore
+import Foundation
+
+extension AppDatabase {
+    /// Stores an inbox item with id `https://a.example/activities/NAME`, received `daysAgo` days
+    /// ago, and marks it processed: a row for the queue retention to find.
+    package func insertProcessedInboxItem(_ name: String, daysAgo: Double) async throws {
+        let item = InboxItemRecord(
+            activityId: "https://a.example/activities/\(name)", actorId: "https://a.example/actors/x", type: "Create",
+            document: Data("{}".utf8), receivedAt: Date().addingTimeInterval(-daysAgo * 86_400))
+        guard let id = try await enqueueInbox(item) else { throw FixtureError("\(item.activityId) is already stored") }
+        try await finishInboxItems([(id, nil)])
+    }
+}
+
+/// A test fixture that could not be set up.
+package struct FixtureError: Error, CustomStringConvertible {
+    package var description: String
+
+    package init(_ description: String) {
+        self.description = description
+    }
+}
