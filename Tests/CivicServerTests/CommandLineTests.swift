@@ -143,7 +143,7 @@ struct CommandLineTests {
         let data = temporaryDirectory()
         try await NodeProcess.run(["init", "--data", data])
         let database = try AppDatabase.open(path: data + "/civichub.sqlite")
-        for (name, days) in [("ten", 10.0), ("five", 5.0), ("one", 1.0)] { try await database.insertProcessedInboxItem(name, daysAgo: days) }
+        for (name, days) in [("ten", 10.0), ("five", 5.0), ("one", 1.0)] { try await database.insertInboxItem(name, daysAgo: days) }
         #expect(try await NodeProcess.run(["queue", "prune", "--data", data]).contains("deleted 1 inbox items and 0 deliveries that finished more than 7 days ago"))
         #expect(try await NodeProcess.run(["queue", "prune", "--days", "3", "--data", data]).contains("deleted 1 inbox items"))
         #expect(try await database.inboxCounts() == ["done": 1])

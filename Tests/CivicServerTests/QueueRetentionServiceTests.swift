@@ -1,36 +1,42 @@
+import CivicNode
 import CivicServer
 import CivicStore
 import CivicTesting
-import CivicVocabulary
 import Foundation
+import Logging
 import Testing
 
-@Suite("Queue retention on a running node", .liveNodes)
+@Suite("The queue retention service", .liveNodes)
 struct QueueRetentionServiceTests {
-    @Test("A node with queue_retention_days = 0 keeps finished rows; with 7 it deletes those older than 7 days at start")
-    func prunesAtStart() async throws {
-        let directory = temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let database = try AppDatabase.open(path: directory + "/civichub.sqlite")
-        try await database.insertProcessedInboxItem("eight-days-old", daysAgo: 8)
-        try await database.insertProcessedInboxItem("six-days-old", daysAgo: 6)
-
-        let keeping = try await TestNode.start(dataDirectory: directory) { $0.queueRetentionDays = 0 }
-        let status = try await HTTPTestClient.send(
-            .GET, "\(keeping.base)/api/v1/queue", headers: [("Authorization", "Bearer \(keeping.adminToken)")])
-        await keeping.stop()
-        #expect(try JSONParser().parse(status.body)["inbox"]?["done"]?.numberValue == 2, "\(status.text)")
-        #expect(try await database.inboxCounts() == ["done": 2])
-
-        let pruning = try await TestNode.start(dataDirectory: directory)
+    @Test("The retention service deletes finished rows older than its days on its first pass and on each one after, and ends when cancelled")
+    func passes() async throws {
+        // A node without its workers: the inbox worker would take the pending row.
+        var configuration = NodeConfiguration()
+        configuration.dataDirectory = temporaryDirectory()
+        var logger = Logger(label: "retention")
+        logger.logLevel = .critical
+        let node = try await NodeBootstrap.open(configuration, logger: logger).node
+        try await node.database.insertInboxItem("nine-days-old", daysAgo: 9)
+        let retried = try await node.database.insertInboxItem("eight-days-old", daysAgo: 8, processed: false)
+        try await node.database.insertInboxItem("six-days-old", daysAgo: 6)
+        let retention = QueueRetention(node: node, days: 7, firstPassAfter: .zero, interval: .milliseconds(50))
+        let service = Task { try await retention.run() }
         do {
-            try await waitUntil("the eight-day-old item is deleted") { try await database.inboxCounts() == ["done": 1] }
+            try await waitUntil("the first pass deletes the nine-day-old item, not the pending one") {
+                try await node.database.inboxCounts() == ["done": 1, "pending": 1]
+            }
+            try await node.database.finishInboxItems([(retried, "gave up")])
+            try await waitUntil("a later pass deletes the eight-day-old item once it failed for good") {
+                let left = try await node.database.writer.read { db in try String.fetchAll(db, sql: "SELECT activityId FROM inboxItem") }
+                return left == ["https://a.example/activities/six-days-old"]
+            }
         } catch {
-            await pruning.stop()
+            service.cancel()
+            try await node.shutdown()
             throw error
         }
-        await pruning.stop()
-        let left = try await database.writer.read { db in try String.fetchAll(db, sql: "SELECT activityId FROM inboxItem") }
-        #expect(left == ["https://a.example/activities/six-days-old"])
+        service.cancel()
+        try await service.value
+        try await node.shutdown()
     }
 }
