@@ -78,12 +78,13 @@ package struct DocumentUseCase: Sendable {
         }
     }
 
-    /// A public local activity, or `notFound`.
-    package func activity(id: String) async throws -> Data {
+    /// A public local activity (a Tombstone, `gone`, once the object it carried was deleted), or
+    /// `notFound`.
+    package func activity(id: String) async throws -> DocumentCache.Entry {
         try await cached(id) {
             guard let record = try await node.database.activity(id: id), record.isLocal, record.isPublic else { return nil }
-            return (record.document, false)
-        }.bytes
+            return (record.document, record.type == "Tombstone")
+        }
     }
 
     private func cached(_ key: String, load: () async throws -> (Data, Bool)?) async throws -> DocumentCache.Entry {

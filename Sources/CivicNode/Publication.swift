@@ -58,19 +58,29 @@ struct Publication {
         node.deliveries.wake.signal()
     }
 
-    /// Replaces the object with a `Tombstone` (served with 410) and sends a `Delete`.
+    /// Replaces the object with a `Tombstone` (served with 410) and sends a `Delete`. The Create
+    /// and Updates that carried its content become Tombstones too (410 at their ids, gone from
+    /// the outbox): deleted content is not served anywhere.
     func delete(name: String, objectID: String, type: String) async throws {
         let (author, stored) = try await own(name: name, objectID: objectID, type: type)
         let now = node.clock.now
-        let tombstone = ActivityDocuments.tombstone(id: objectID, formerType: stored.type, deleted: Timestamp.string(now))
-        let delete = ActivityDocuments.delete(id: outbox.newActivityID(), actor: author.id, object: tombstone, published: Timestamp.string(now))
+        let deleted = Timestamp.string(now)
+        let tombstone = ActivityDocuments.tombstone(id: objectID, formerType: stored.type, deleted: deleted)
+        let delete = ActivityDocuments.delete(id: outbox.newActivityID(), actor: author.id, object: tombstone, published: deleted)
         let prepared = try await outbox.prepare(delete, by: author.id, isPublic: true, to: try await node.database.followerInboxes(of: author.id))
         var replaced = stored
         replaced.type = "Tombstone"
         replaced.document = CanonicalJSON.encode(tombstone)
         replaced.updated = now
-        try await node.database.replace(object: replaced, activities: [prepared.activity], deliveries: prepared.deliveries)
+        let retired = try await node.database.contentActivities(about: objectID).map { activity in
+            var retired = activity
+            retired.type = "Tombstone"
+            retired.document = CanonicalJSON.encode(ActivityDocuments.tombstone(id: activity.id, formerType: activity.type, deleted: deleted))
+            return retired
+        }
+        try await node.database.tombstone(object: replaced, retired: retired, deletion: prepared.activity, deliveries: prepared.deliveries)
         node.documents.invalidate(objectID)
+        for activity in retired { node.documents.invalidate(activity.id) }
         node.deliveries.wake.signal()
     }
 

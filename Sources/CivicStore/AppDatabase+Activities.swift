@@ -38,6 +38,25 @@ extension AppDatabase {
         }
     }
 
+    /// A local object's Create and Updates: the activities that carry its content.
+    package func contentActivities(about objectID: String) async throws -> [ActivityRecord] {
+        try await writer.read { db in
+            try ActivityRecord.filter(Column("objectId") == objectID && Column("isLocal") == true && ["Create", "Update"].contains(Column("type")))
+                .fetchAll(db)
+        }
+    }
+
+    /// Replaces a deleted local object with its Tombstone and, in the same transaction, its
+    /// `retired` activities (already turned into Tombstones of themselves) and stores the Delete
+    /// with its deliveries.
+    package func tombstone(object: ObjectRecord, retired: [ActivityRecord], deletion: ActivityRecord, deliveries: [DeliveryRecord]) async throws {
+        try await writer.write { db in
+            try object.update(db)
+            for activity in retired { try activity.update(db) }
+            try Self.insert(activities: [deletion], deliveries: deliveries, db)
+        }
+    }
+
     /// Removes a received object (a Delete from its author).
     @discardableResult
     package func deleteObject(id: String) async throws -> Bool {
@@ -85,10 +104,12 @@ extension AppDatabase {
         try await writer.read { db in try ActivityRecord.fetchOne(db, where: "id", is: id) }
     }
 
-    /// One page of an actor's public activities, newest first, with the total.
+    /// One page of an actor's public activities, newest first, with the total; retired ones
+    /// (the Create and Updates of a deleted object) are left out.
     package func outbox(of actorID: String, limit: Int, offset: Int) async throws -> (activities: [ActivityRecord], total: Int) {
         try await writer.read { db in
-            let request = ActivityRecord.filter(Column("actorId") == actorID && Column("isPublic") == true && Column("isLocal") == true)
+            let request = ActivityRecord.filter(
+                Column("actorId") == actorID && Column("isPublic") == true && Column("isLocal") == true && Column("type") != "Tombstone")
             let total = try request.fetchCount(db)
             let page = try request.order(Column("published").desc, Column("id").desc).limit(limit, offset: offset).fetchAll(db)
             return (page, total)

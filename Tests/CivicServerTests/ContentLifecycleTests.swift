@@ -41,12 +41,30 @@ struct ContentLifecycleTests {
             let updated = try #require(try await follower.database.object(id: id))
             #expect(try JSONParser().parse(updated.document)["content"]?.stringValue == "<p>Second version</p>")
 
+            // The Create and the Update carry the content; the outbox serves them until the delete.
+            let carriers = try await home.database.contentActivities(about: id)
+            #expect(Set(carriers.map(\.type)) == ["Create", "Update"])
+            for carrier in carriers { #expect(try await HTTPTestClient.getJSON(carrier.id)["type"]?.stringValue == carrier.type) }
+            let outbox = "\(alpha.id)/outbox?page=1"
+            #expect(try await HTTPTestClient.send(.GET, outbox, headers: [("Accept", AS.activityJSON)]).text.contains("Second version"))
+
             try await NewsUseCase(node: home.node).delete(name: "alpha", objectID: id)
             try await network.waitUntilQuiet()
             #expect(try await follower.database.object(id: id) == nil)
             let gone = try await HTTPTestClient.send(.GET, id, headers: [("Accept", AS.activityJSON)])
             #expect(gone.status == 410)
             #expect(try JSONParser().parse(gone.body)["type"]?.stringValue == "Tombstone")
+            // Deleted content is served nowhere: not at the ids of the activities that carried it,
+            // not in the outbox (which shows the Delete instead).
+            for carrier in carriers {
+                let retired = try await HTTPTestClient.send(.GET, carrier.id, headers: [("Accept", AS.activityJSON)])
+                #expect(retired.status == 410, "\(carrier.id)")
+                #expect(!retired.text.contains("version"), "\(retired.text)")
+                #expect(try JSONParser().parse(retired.body)["formerType"]?.stringValue == carrier.type)
+            }
+            let page = try await HTTPTestClient.send(.GET, outbox, headers: [("Accept", AS.activityJSON)]).text
+            #expect(!page.contains("version"), "\(page)")
+            #expect(page.contains("\"Delete\""), "\(page)")
             await #expect(throws: DomainError.self) { try await NewsUseCase(node: home.node).update(name: "alpha", objectID: id, text: "x") }
         }
     }

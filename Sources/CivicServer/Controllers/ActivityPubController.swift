@@ -98,7 +98,8 @@ struct ActivityPubController<Context: RequestContext> {
 
     @Sendable func activity(_ request: Request, context: Context) async throws -> Response {
         let id = node.uris.activity(try context.parameters.require("id"))
-        return .activityJSON(bytes: try await DocumentUseCase(node: node).activity(id: id))
+        let document = try await DocumentUseCase(node: node).activity(id: id)
+        return .activityJSON(bytes: document.bytes, status: document.gone ? .gone : .ok)
     }
 
     @Sendable func object(_ request: Request, context: Context) async throws -> Response {
