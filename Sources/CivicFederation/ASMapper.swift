@@ -116,21 +116,3 @@ package enum ASMapper {
         return profile
     }
 }
-
-/// RFC 3339 timestamps as ActivityStreams writes them (UTC, millisecond precision, so that two
-/// edits within one second are still ordered).
-package enum Timestamp {
-    /// `2026-11-26T21:47:55.123Z`.
-    package static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// Parses an RFC 3339 timestamp (with or without fractional seconds); nil when malformed.
-    package static func date(_ text: String) -> Date? {
-        guard text.utf8.count <= 40 else { return nil }
-        for style in [Date.ISO8601FormatStyle(), Date.ISO8601FormatStyle(includingFractionalSeconds: true)] {
-            do { return try Date(text, strategy: style) } catch { continue }
-        }
-        return nil
-    }
-}

@@ -5,6 +5,7 @@ import CivicModel
 import CivicNode
 import CivicServer
 import CivicStore
+import CivicVocabulary
 import Foundation
 import Hummingbird
 import Logging

@@ -116,6 +116,8 @@ struct CommandLineTests {
             + "d: &d [*c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n", "values"),
         (String(repeating: "[", count: 40) + String(repeating: "]", count: 40), "nested deeper"),
         ("name: x\nstartTime: tomorrow\ntimezone: UTC\n", "startTime"),
+        ("name: x\nstartTime: 2031-02-30T18:00:00Z\ntimezone: UTC\n", "startTime"),
+        ("name: x\nstartTime: 99999-01-01T10:00:00Z\ntimezone: UTC\n", "startTime"),
         ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\nmaximumAttendeeCapacity: 1e300\n", "maximumAttendeeCapacity"),
         ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\nmaximumAttendeeCapacity: many\n", "maximumAttendeeCapacity"),
         ("name: x\nstartTime: 2030-01-01T10:00:00Z\ntimezone: UTC\ncategory: PICNIC\nlocation: {type: VirtualLocation, url: https://a.example}\n", "category"),
