@@ -120,14 +120,14 @@ extension ArticleDraft.Translation {
     /// Checks the text of one language; `prefix` locates the fields (`translations.de.`).
     func validate(prefix: String) throws(DomainError) {
         let trimmedTitle = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmedTitle.isEmpty, trimmedTitle.count <= 300 else {
+        guard !trimmedTitle.isEmpty, trimmedTitle.limitLength <= 300 else {
             throw DomainError.invalid(field: prefix + "title", reason: "must be 1–300 characters")
         }
-        if let summary, summary.count > 1000 {
+        if let summary, summary.limitLength > 1000 {
             throw DomainError.invalid(field: prefix + "summary", reason: "must be at most 1,000 characters")
         }
         let trimmedContent = content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmedContent.isEmpty, trimmedContent.count <= 50_000 else {
+        guard !trimmedContent.isEmpty, trimmedContent.limitLength <= 50_000 else {
             throw DomainError.invalid(field: prefix + "content", reason: "must be 1–50,000 characters")
         }
     }
@@ -146,12 +146,12 @@ extension ArticleDraft.Funding {
         {
             throw DomainError.invalid(field: "funding.currency", reason: "must be an ISO 4217 code such as EUR")
         }
-        if let eligibility, eligibility.count > 5000 {
+        if let eligibility, eligibility.limitLength > 5000 {
             throw DomainError.invalid(field: "funding.eligibility", reason: "must be at most 5,000 characters")
         }
-        if let funder, funder.count > 300 { throw DomainError.invalid(field: "funding.funder", reason: "must be at most 300 characters") }
+        if let funder, funder.limitLength > 300 { throw DomainError.invalid(field: "funding.funder", reason: "must be at most 300 characters") }
         let lower = applicationURL.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), applicationURL.count <= 2048, URL(string: applicationURL)?.host != nil else {
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), applicationURL.limitLength <= 2048, URL(string: applicationURL)?.host != nil else {
             throw DomainError.invalid(field: "funding.applicationURL", reason: "must be an http(s) URL")
         }
     }

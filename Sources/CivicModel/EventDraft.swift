@@ -90,10 +90,10 @@ public struct EventDraft: Sendable, Equatable {
     /// Refuses what no calendar could show, naming the field.
     public func validate() throws(DomainError) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+        guard !trimmed.isEmpty, trimmed.limitLength <= 200 else {
             throw DomainError.invalid(field: "name", reason: "must be 1–200 characters")
         }
-        if let description, description.count > 10_000 {
+        if let description, description.limitLength > 10_000 {
             throw DomainError.invalid(field: "description", reason: "must be at most 10,000 characters")
         }
         if let endTime, endTime <= startTime {
@@ -112,7 +112,7 @@ public struct EventDraft: Sendable, Equatable {
         }
         if let url = externalParticipationUrl {
             let lower = url.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"), url.count <= 2048,
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"), url.limitLength <= 2048,
                   let parsed = URL(string: url), parsed.host != nil || lower.hasPrefix("mailto:")
             else {
                 throw DomainError.invalid(field: "externalParticipationUrl", reason: "must be an http(s) or mailto URL")
@@ -124,14 +124,14 @@ public struct EventDraft: Sendable, Equatable {
         guard let location else { return }
         for (field, value) in [("location.name", location.name), ("location.streetAddress", location.streetAddress),
                                ("location.postalCode", location.postalCode), ("location.locality", location.locality)] {
-            if let value, value.count > 200 { throw DomainError.invalid(field: field, reason: "must be at most 200 characters") }
+            if let value, value.limitLength > 200 { throw DomainError.invalid(field: field, reason: "must be at most 200 characters") }
         }
         if let country = location.country, !(country.count == 2 && country.allSatisfy { $0.isASCII && $0.isUppercase }) {
             throw DomainError.invalid(field: "location.country", reason: "must be an ISO 3166-1 alpha-2 code such as DE")
         }
         if let url = location.url {
             let lower = url.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.count <= 2048, URL(string: url)?.host != nil else {
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.limitLength <= 2048, URL(string: url)?.host != nil else {
                 throw DomainError.invalid(field: "location.url", reason: "must be an http(s) URL")
             }
         }

@@ -32,10 +32,10 @@ public struct OrganizationProfileDraft: Sendable, Equatable, Codable {
     }
 
     public func validate(knownFields: Set<String>) throws(DomainError) {
-        if let displayName, !(1...200).contains(displayName.count) {
+        if let displayName, !(1...200).contains(displayName.limitLength) {
             throw DomainError.invalid(field: "displayName", reason: "must be 1–200 characters")
         }
-        if let mission, mission.count > 5000 { throw DomainError.invalid(field: "mission", reason: "must be at most 5,000 characters") }
+        if let mission, mission.limitLength > 5000 { throw DomainError.invalid(field: "mission", reason: "must be at most 5,000 characters") }
         guard fieldsOfWork.count <= 10 else { throw DomainError.invalid(field: "fieldsOfWork", reason: "at most 10") }
         for field in fieldsOfWork where !knownFields.contains(field) {
             throw DomainError.invalid(field: "fieldsOfWork", reason: "\"\(field.prefix(60))\" is not in the taxonomy")
@@ -50,10 +50,10 @@ public struct OrganizationProfileDraft: Sendable, Equatable, Codable {
         for (field, value) in [("website", website), ("donationURL", donationURL)] {
             guard let value else { continue }
             let lower = value.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), value.count <= 2048, URL(string: value)?.host != nil else {
+            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), value.limitLength <= 2048, URL(string: value)?.host != nil else {
                 throw DomainError.invalid(field: field, reason: "must be an http(s) URL")
             }
         }
-        if let contact, contact.count > 300 { throw DomainError.invalid(field: "contact", reason: "must be at most 300 characters") }
+        if let contact, contact.limitLength > 300 { throw DomainError.invalid(field: "contact", reason: "must be at most 300 characters") }
     }
 }

@@ -32,10 +32,10 @@ package struct ActorUseCase: Sendable {
     /// Creates an organisation actor with fresh RSA-2048 and Ed25519 keys.
     package func createOrganization(name: String, displayName: String?, summary: String?) async throws -> ActorProfile {
         try ActorName.validate(name)
-        if let displayName, displayName.count > 200 {
+        if let displayName, displayName.limitLength > 200 {
             throw DomainError.invalid(field: "displayName", reason: "must be at most 200 characters")
         }
-        if let summary, summary.count > 5000 {
+        if let summary, summary.limitLength > 5000 {
             throw DomainError.invalid(field: "summary", reason: "must be at most 5000 characters")
         }
         let id = node.uris.actor(name)

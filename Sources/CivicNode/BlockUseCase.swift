@@ -86,7 +86,7 @@ package struct BlockUseCase: Sendable {
 
     private static func reason(_ text: String?) throws -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        guard text.count <= 500 else { throw DomainError.invalid(field: "reason", reason: "at most 500 characters") }
+        guard text.limitLength <= 500 else { throw DomainError.invalid(field: "reason", reason: "at most 500 characters") }
         return text
     }
 }

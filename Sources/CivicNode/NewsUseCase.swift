@@ -54,7 +54,7 @@ package struct NewsUseCase: Sendable {
     func validated(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DomainError.invalid(field: "content", reason: "must not be empty") }
-        guard trimmed.count <= Self.maxLength else {
+        guard trimmed.limitLength <= Self.maxLength else {
             throw DomainError.invalid(field: "content", reason: "must be at most \(Self.maxLength) characters")
         }
         return trimmed

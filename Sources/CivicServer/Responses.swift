@@ -1,4 +1,5 @@
 import CivicCrypto
+import CivicModel
 import CivicVocabulary
 import Foundation
 import HTTPTypes
@@ -72,7 +73,7 @@ enum WebLink {
     /// `text` when it is an http(s) URL with nothing that could break out of an attribute or a
     /// line (no spaces, control or non-ASCII characters); otherwise nil.
     static func http(_ text: String?) -> String? {
-        guard let text, text.count <= 2048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()),
+        guard let text, text.limitLength <= 2048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased()),
               text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0.isASCII })
         else { return nil }
         return text

@@ -27,6 +27,7 @@ struct EventTests {
         ("location.url", EventDraft(name: "x", description: nil, startTime: start, endTime: nil, timezone: "UTC", location: .init(url: "javascript:alert(1)"))),
         ("location", EventDraft(name: "x", description: nil, startTime: start, endTime: nil, timezone: "UTC", location: .init())),
         ("description", EventDraft(name: "x", description: String(repeating: "d", count: 10_001), startTime: start, endTime: nil, timezone: "UTC", location: nil)),
+        ("name", EventDraft(name: "a" + String(repeating: "\u{301}", count: 200), description: nil, startTime: start, endTime: nil, timezone: "UTC", location: nil)),
     ])
     func refusals(field: String, draft: EventDraft) {
         do {

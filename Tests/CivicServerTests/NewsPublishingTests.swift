@@ -46,12 +46,15 @@ struct NewsPublishingTests {
         }
     }
 
-    @Test("Empty and oversized news is refused naming the field")
+    @Test("Empty and oversized news is refused naming the field, size counted in code points")
     func refusals() async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
             try await node.organization("alpha")
-            for text in ["", "   \n ", String(repeating: "x", count: NewsUseCase.maxLength + 1)] {
+            // Combining marks: one character to `String.count` however many follow the letter.
+            let marks = "a" + String(repeating: "\u{301}", count: NewsUseCase.maxLength)
+            #expect(marks.count == 1)
+            for text in ["", "   \n ", String(repeating: "x", count: NewsUseCase.maxLength + 1), marks] {
                 await #expect(throws: DomainError.self) { try await NewsUseCase(node: node.node).publish(name: "alpha", text: text) }
             }
             #expect(try await HTTPTestClient.send(.GET, "\(node.base)/objects/nothing").status == 404)
