@@ -8,7 +8,8 @@ extension AppDatabase {
 
     /// Records a join (replacing an earlier one by the same actor) with the activities and
     /// deliveries that announce its outcome, in one transaction. With `capacity`, the join is
-    /// stored as `rejected` when the event already has that many accepted participants.
+    /// stored as `rejected` when the event already has that many accepted participants. A join
+    /// by an actor already accepted changes nothing: it is announced as `accepted` again.
     ///
     /// - Returns: the state stored.
     @discardableResult
@@ -16,6 +17,14 @@ extension AppDatabase {
         _ participation: ParticipationRecord, capacity: Int? = nil, announcements: Announcements = [:]
     ) async throws -> String {
         try await writer.write { db in
+            let existing = try String.fetchOne(
+                db, sql: "SELECT state FROM participation WHERE eventId = ? AND actorId = ?",
+                arguments: [participation.eventId, participation.actorId])
+            if existing == "accepted" {
+                let announcement = announcements["accepted"]
+                try Self.insert(activities: announcement?.activities ?? [], deliveries: announcement?.deliveries ?? [], db)
+                return "accepted"
+            }
             var record = participation
             if let capacity, record.state == "accepted" {
                 let taken = try ParticipationRecord

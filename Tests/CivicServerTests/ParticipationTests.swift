@@ -42,7 +42,7 @@ struct ParticipationTests {
         }
     }
 
-    @Test("A restricted event keeps joins pending until the organiser approves or declines")
+    @Test("A restricted event keeps joins pending until the organiser approves or declines; joining again once accepted changes nothing")
     func restricted() async throws {
         try await withTestNetwork(count: 2) { network in
             let (home, remote) = (network.nodes[0], network.nodes[1])
@@ -69,6 +69,12 @@ struct ParticipationTests {
             await #expect(throws: DomainError.self) {
                 try await organiser.decide(name: "alpha", eventID: event, participantID: gamma.id, approve: true)
             }
+
+            // Joining again once accepted changes nothing on either node.
+            #expect(try await participation.join(name: "beta", eventID: event) == "accepted")
+            try await network.waitUntilQuiet()
+            #expect(try await remote.database.participation(event: event, actor: beta.id)?.state == "accepted")
+            #expect(try await organiser.attendees(name: "alpha", eventID: event) == [beta.id])
         }
     }
 
