@@ -65,7 +65,19 @@ enum ActivityPubMediaType {
 
 /// Escapes text for HTML element content and attribute values.
 enum HTML {
-    static func escape(_ text: String) -> String { PlainText.escape(text) }
+    /// Drops control characters (C0 but tab and line ends, DEL, C1) and the noncharacters
+    /// U+FFFE and U+FFFF, which HTML calls errors and XML 1.0 forbids or discourages; received
+    /// text carries them as it likes. Escapes the rest.
+    static func escape(_ text: String) -> String {
+        var allowed = String.UnicodeScalarView()
+        allowed.append(contentsOf: text.unicodeScalars.filter { !isControl($0) && $0.value != 0xFFFE && $0.value != 0xFFFF })
+        return PlainText.escape(String(allowed))
+    }
+
+    /// C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || (0x7F...0x9F).contains(scalar.value)
+    }
 }
 
 /// Links taken from received documents, checked before they go into a page, feed or calendar.

@@ -105,6 +105,7 @@ struct RemoteEventFixtureTests {
             try await send("quiet", by: alpha, name: "Unlisted meetup", url: "https://a.example/quiet", to: [], cc: [AS.publicCollection])
             try await send("spam", by: stranger, name: "Unfollowed spam", url: "https://a.example/spam")
             try await send("note", by: alpha, type: "Note", name: "Field notes", url: "javascript:alert(3)")
+            try await send("controls", by: alpha, name: "Ctl\u{1}\u{1b}[31m\u{7f}\u{85}\u{0} camp\tday", url: "https://a.example/ctl")
             try await network.waitUntilQuiet()
 
             let page = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover", headers: [("Accept", "text/html")]).text
@@ -118,6 +119,12 @@ struct RemoteEventFixtureTests {
             #expect(page.contains("Sooner climate camp</a> — 2030-04-01 10:00 (UTC) <strong>cancelled</strong>"))
             #expect(page.contains("Field notes"))
 
+            // Control characters from other servers reach no page or feed (RFC 5545 forbids them in
+            // text, HTML and XML call them errors); tabs stay.
+            #expect(page.contains("Ctl[31m camp\tday"), "\(page)")
+            let controls: (Unicode.Scalar) -> Bool = { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || (0x7F...0x9F).contains($0.value) }
+            #expect(!page.unicodeScalars.contains(where: controls))
+
             let fieldPage = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover?field=climate", headers: [("Accept", "text/html")]).text
             #expect(fieldPage.contains("Sooner climate camp") && !fieldPage.contains("Later assembly"))
 
@@ -125,11 +132,15 @@ struct RemoteEventFixtureTests {
             let events = try #require(calendar["events"]?.arrayValue)
             #expect(events.first { $0["summary"]?.stringValue == "Sooner climate camp" }?["status"]?.stringValue == "CANCELLED")
             #expect(events.contains { $0["summary"]?.stringValue?.hasSuffix("Teach-in") == true })
+            #expect(events.contains { $0["summary"]?.stringValue == "Ctl[31m camp\tday" })
+            let ics = try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").text
+            #expect(!ics.unicodeScalars.contains(where: controls))
             #expect(!events.contains { $0["summary"]?.stringValue == "Unfollowed spam" })
             #expect(!events.contains { $0["url"]?.stringValue?.hasPrefix("javascript") == true })
             let atom = try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/news.atom").text
             #expect(atom.contains("<link rel=\"alternate\" href=\"\(sender.base)/objects/note\"/>"))
             #expect(!atom.contains("javascript:"))
+            #expect(!atom.unicodeScalars.contains(where: controls))
             #expect(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/fields/astrology/events.ics").status == 404)
         }
     }

@@ -48,13 +48,7 @@ enum AtomFeed {
         return xml + "</feed>\n"
     }
 
-    /// XML escaping for text and attribute values: characters XML 1.0 forbids are dropped, the
-    /// rest escaped as for HTML.
-    static func escape(_ text: String) -> String {
-        var allowed = String.UnicodeScalarView()
-        allowed.append(contentsOf: text.unicodeScalars.filter { scalar in
-            scalar == "\t" || scalar == "\n" || scalar == "\r" || (scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF)
-        })
-        return PlainText.escape(String(allowed))
-    }
+    /// XML escaping for text and attribute values: as for HTML, which drops every character XML
+    /// 1.0 forbids.
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 }

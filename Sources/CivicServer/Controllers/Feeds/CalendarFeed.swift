@@ -149,6 +149,8 @@ package enum CalendarFeed {
             case ",": result.append(contentsOf: "\\,".unicodeScalars)
             case "\n": result.append(contentsOf: "\\n".unicodeScalars)
             case "\r": continue
+            // RFC 5545 allows no control characters in text (tab is white space).
+            case _ where HTML.isControl(scalar): continue
             default: result.append(scalar)
             }
         }
