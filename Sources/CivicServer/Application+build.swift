@@ -67,7 +67,8 @@ package func buildApplication(
 /// All routes: well-known, ActivityPub, API, and the HTML home page. Request bodies must arrive
 /// within `bodyTimeout` (none when nil).
 package func buildRouter(node: Node, trustedProxies: [CIDR] = [], bodyTimeout: Duration? = nil) -> Router<CivicRequestContext> {
-    let router = Router(context: CivicRequestContext.self)
+    // Every GET route answers HEAD too, with GET's headers and no body (RFC 9110 §9.3.2).
+    let router = Router(context: CivicRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AbuseLimitMiddleware(limits: node.limits, trustedProxies: trustedProxies, clock: node.clock))
     if let bodyTimeout {

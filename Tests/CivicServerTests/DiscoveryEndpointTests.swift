@@ -72,7 +72,7 @@ struct DiscoveryEndpointTests {
         }
     }
 
-    @Test("Actor documents carry the RSA publicKey and an Ed25519 Multikey; browsers get HTML")
+    @Test("Actor documents carry the RSA publicKey and an Ed25519 Multikey; browsers get HTML; HEAD answers as GET without the body")
     func actorDocuments() async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
@@ -95,6 +95,18 @@ struct DiscoveryEndpointTests {
             let page = try await HTTPTestClient.send(.GET, alpha.id, headers: [("Accept", "text/html")])
             #expect(page.headers.first(name: "Content-Type")?.hasPrefix("text/html") == true)
             #expect(page.text.contains("alpha@\(node.node.uris.authority)"))
+
+            // HEAD answers as GET would, without the body (RFC 9110 §9.3.2).
+            let get = try await HTTPTestClient.send(.GET, alpha.id, headers: [("Accept", AS.activityJSON)])
+            for url in [alpha.id, node.node.uris.instanceActor, "\(node.base)/.well-known/nodeinfo", "\(node.base)/"] {
+                let head = try await HTTPTestClient.send(.HEAD, url, headers: [("Accept", AS.activityJSON)])
+                #expect(head.status == 200, "\(url)")
+                #expect(head.body.isEmpty, "\(url)")
+            }
+            let head = try await HTTPTestClient.send(.HEAD, alpha.id, headers: [("Accept", AS.activityJSON)])
+            #expect(head.headers.first(name: "Content-Length") == String(get.body.count))
+            #expect(head.headers.first(name: "Content-Type") == get.headers.first(name: "Content-Type"))
+            #expect(try await HTTPTestClient.send(.HEAD, "\(node.base)/actors/nobody").status == 404)
 
             let instance = try await HTTPTestClient.getJSON(node.node.uris.instanceActor)
             #expect(instance["type"]?.stringValue == "Application")
