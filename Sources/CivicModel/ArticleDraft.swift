@@ -107,9 +107,13 @@ public struct ArticleDraft: Sendable, Equatable {
         guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLowercase }),
               Locale.LanguageCode.isoLanguageCodes.contains(Locale.LanguageCode(language)), parts.count <= 3
         else { return false }
-        for subtag in parts.dropFirst() {
-            let script = subtag.count == 4 && subtag.first?.isUppercase == true && subtag.dropFirst().allSatisfy(\.isLowercase)
-            let region = (subtag.count == 2 && subtag.allSatisfy { $0.isASCII && $0.isUppercase }) || (subtag.count == 3 && subtag.allSatisfy(\.isNumber))
+        // ASCII only: `isUppercase` and `isNumber` also hold for Cyrillic capitals, ½ or Arabic-Indic digits.
+        func all(_ subtag: Substring, in range: ClosedRange<UInt8>) -> Bool {
+            subtag.utf8.allSatisfy { range.contains($0) }
+        }
+        for subtag in parts[1...].map({ Substring($0) }) {
+            let script = subtag.utf8.count == 4 && all(subtag.prefix(1), in: 0x41...0x5A) && all(subtag.dropFirst(), in: 0x61...0x7A)
+            let region = (subtag.utf8.count == 2 && all(subtag, in: 0x41...0x5A)) || (subtag.utf8.count == 3 && all(subtag, in: 0x30...0x39))
             guard script || region else { return false }
         }
         return true

@@ -63,6 +63,10 @@ struct ArticleTests {
             draft.language = tag
             #expect(throws: Never.self) { try draft.validate(now: Self.now, knownFields: known) }
         }
+        // Letters and digits outside ASCII are not subtags, though Swift calls them upper case or numbers.
+        for tag in ["de-Латн", "en-½½½", "en-١٢٣", "sr-ℒatn", "de-ＣＨ", "de-latn", "de-CHE", "xx", "de-CH-1996-x"] {
+            #expect(!ArticleDraft.isKnownLanguageTag(tag), "\(tag)")
+        }
     }
 
     @Test("A funding call federates with its kind, fields of work, hashtags and funding block, and appears in the Atom feed")
