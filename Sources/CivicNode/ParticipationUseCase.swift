@@ -59,7 +59,16 @@ package struct ParticipationUseCase: Sendable {
             try await node.database.deleteParticipation(event: eventID, actor: participant.id)
             return
         }
-        let organiser = try await remoteOrganiser(of: eventID)
+        // Leaving always works here: when the event's server is blocked, gone or no longer shows
+        // an organiser, the participation ends without a Leave.
+        let organiser: ActorProfile
+        do {
+            organiser = try await remoteOrganiser(of: eventID)
+        } catch {
+            node.logger.notice("participation.left.unannounced", metadata: ["event.id": "\(eventID)", "error": "\(error)"])
+            try await node.database.deleteParticipation(event: eventID, actor: participant.id)
+            return
+        }
         let prepared = try await outbox.prepare(
             ActivityDocuments.leave(id: outbox.newActivityID(), actor: participant.id, event: eventID), by: participant.id,
             isPublic: false, to: [organiser.inbox])

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Joining and leaving events across nodes", .serialized, .liveNodes)
 struct ParticipationTests {
-    @Test("An actor on another node joins and leaves; a full event rejects the next one")
+    @Test("An actor on another node joins and leaves; a full event rejects the next one; an event on a blocked server can be left")
     func joinLeaveAndFull() async throws {
         try await withTestNetwork(count: 2) { network in
             let (home, remote) = (network.nodes[0], network.nodes[1])
@@ -39,6 +39,11 @@ struct ParticipationTests {
             try await ParticipationUseCase(node: remote.node).join(name: "gamma", eventID: event)
             try await network.waitUntilQuiet()
             #expect(try await remote.database.participation(event: event, actor: gamma.id)?.state == "accepted")
+
+            // Once the event's server is blocked, gamma can still leave: no Leave goes out.
+            try await BlockUseCase(node: remote.node).block(domain: home.node.uris.authority, reason: nil)
+            try await ParticipationUseCase(node: remote.node).leave(name: "gamma", eventID: event)
+            #expect(try await remote.database.participation(event: event, actor: gamma.id) == nil)
         }
     }
 
