@@ -54,7 +54,7 @@ package struct ActorUseCase: Sendable {
 
     /// A local actor by name, or `notFound`.
     package func localActor(named name: String) async throws -> ActorProfile {
-        guard let record = try await node.database.localActor(named: name), record.kind != ActorProfile.Kind.application.rawValue else {
+        guard let record = try await node.database.localActor(named: name) else {
             throw DomainError.notFound("actor.notFound", "no organisation named \"\(name)\" on this node")
         }
         return record.profile

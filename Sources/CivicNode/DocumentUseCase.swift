@@ -57,9 +57,7 @@ package struct DocumentUseCase: Sendable {
     /// A local organisation's actor document, or `notFound`.
     package func actor(named name: String) async throws -> Data {
         try await cached("actor:\(name)") {
-            guard let record = try await node.database.localActor(named: name), record.kind != ActorProfile.Kind.application.rawValue
-            else { return nil }
-            return (record.document, false)
+            try await node.database.localActor(named: name).map { ($0.document, false) }
         }.bytes
     }
 

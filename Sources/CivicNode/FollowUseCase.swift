@@ -107,7 +107,7 @@ package struct FollowUseCase: Sendable {
 
     func receiveFollow(_ activity: InboxActivity) async throws {
         guard let objectID = activity.document["object"]?.iri, let name = node.uris.localActorName(objectID),
-              let followee = try await node.database.localActor(named: name)?.profile, followee.kind != .application
+              let followee = try await node.database.localActor(named: name)?.profile
         else {
             node.logger.info("follow.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "object is not a local organisation"])
             return

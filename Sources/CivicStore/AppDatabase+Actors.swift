@@ -28,11 +28,13 @@ extension AppDatabase {
         try await writer.read { db in try ActorRecord.fetchOne(db, where: "id", is: id) }
     }
 
-    /// The local actor named `name`.
+    /// The local organisation named `name`. Not the instance actor, though its name is the
+    /// node's authority: it is found by its id, and has no place under `/actors/`.
     package func localActor(named name: String) async throws -> ActorRecord? {
         try await writer.read { db in
             try ActorRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM actor WHERE isLocal = 1 AND preferredUsername = ?"), arguments: [name])
+                db.cachedStatement(sql: "SELECT * FROM actor WHERE isLocal = 1 AND preferredUsername = ? AND kind != 'Application'"),
+                arguments: [name])
         }
     }
 

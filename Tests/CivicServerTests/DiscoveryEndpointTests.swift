@@ -7,7 +7,7 @@ import Testing
 
 @Suite("WebFinger, NodeInfo, host-meta and actor documents", .serialized, .liveNodes)
 struct DiscoveryEndpointTests {
-    @Test("WebFinger finds organisations by acct: and IRI, and the instance actor by acct:HOST@HOST and the base URL")
+    @Test("WebFinger finds organisations by acct: and IRI, and the instance actor by acct:HOST@HOST and the base URL, never under /actors/")
     func webfinger() async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
@@ -29,6 +29,15 @@ struct DiscoveryEndpointTests {
                 let link = document["links"]?.arrayValue?.first { $0["rel"]?.stringValue == "self" }
                 #expect(link?["href"]?.stringValue == node.node.uris.instanceActor)
             }
+            // The instance actor's name is the authority, but nothing under /actors/ is it.
+            let impostor = "\(node.base)/actors/\(authority)"
+            #expect(try await HTTPTestClient.send(.GET, "\(node.base)/.well-known/webfinger?resource=\(impostor)").status == 404)
+            for path in ["", "/outbox", "/followers", "/following"] {
+                #expect(try await HTTPTestClient.send(.GET, impostor + path, headers: [("Accept", AS.activityJSON)]).status == 404, "\(path)")
+            }
+            let post = try await HTTPTestClient.send(
+                .POST, "\(impostor)/inbox", headers: [("Content-Type", AS.activityJSON)], body: Data("{}".utf8))
+            #expect(post.status == 404)
         }
     }
 
