@@ -11,7 +11,9 @@ package final class BlockList: Sendable {
     }
     private let entries = Mutex(Entries())
 
-    package init() {}
+    package init(domains: some Sequence<String> = [String](), actors: some Sequence<String> = [String]()) {
+        replace(domains: domains, actors: actors)
+    }
 
     /// Replaces the list.
     package func replace(domains: some Sequence<String>, actors: some Sequence<String>) {
@@ -40,9 +42,24 @@ package final class BlockList: Sendable {
     package static func domain(_ text: String) -> String? {
         let lowered = text.trimmingCharacters(in: .whitespaces).lowercased()
         guard !lowered.isEmpty, let authority = try? IRI.authority(of: "https://\(lowered)/"), authority == lowered else { return nil }
+        var host = Substring(authority)
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
             guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+            host = authority[..<colon]
         }
-        return authority
+        return host.hasPrefix("[") || isHostName(host) ? authority : nil
+    }
+
+    /// A DNS name (labels of 1–63 letters, digits and inner hyphens) or a dotted-quad IPv4 address;
+    /// not `*`, `_`, empty labels or a name whose last label is a number (`1.2.3.4.5`).
+    private static func isHostName(_ host: Substring) -> Bool {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        let isNumber = { (label: Substring) in label.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        guard labels.allSatisfy({ label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
+        }) else { return false }
+        guard let last = labels.last, isNumber(last) else { return true }
+        return labels.count == 4 && labels.allSatisfy { isNumber($0) && $0.utf8.count <= 3 && Int($0)! <= 255 }
     }
 }

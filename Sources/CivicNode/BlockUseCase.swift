@@ -40,7 +40,8 @@ package struct BlockUseCase: Sendable {
         guard let domain = BlockList.domain(text) else {
             throw DomainError.invalid(field: "domain", reason: "\"\(text.prefix(100))\" is not a host name (host or host:port)")
         }
-        guard !IRI.sameOrigin("https://\(domain)/", node.uris.base), domain != node.uris.authority else {
+        // `host` covers the host on every port: a block of this node's host would cover the node.
+        guard !BlockList(domains: [domain]).blocks(node.uris.instanceActor) else {
             throw DomainError.invalid(field: "domain", reason: "this node cannot block itself")
         }
         return try await add(BlockRecord(value: domain, kind: .domain, reason: try Self.reason(reason), createdAt: node.clock.now))
@@ -58,10 +59,10 @@ package struct BlockUseCase: Sendable {
         return try await add(BlockRecord(value: actor, kind: .actor, reason: try Self.reason(reason), createdAt: node.clock.now))
     }
 
-    /// Lifts a block on a domain or an actor.
-    package func unblock(_ value: String) async throws {
-        let key = BlockList.domain(value) ?? IRI.withoutFragment(value)
-        guard try await node.database.unblock(key) else {
+    /// Lifts a block on a domain (`host` or `host:port`) or, with `actor`, on an actor IRI.
+    package func unblock(_ value: String, actor: Bool = false) async throws {
+        let key = actor ? IRI.withoutFragment(value.trimmingCharacters(in: .whitespaces)) : BlockList.domain(value) ?? value
+        guard try await node.database.unblock(key, kind: actor ? .actor : .domain) else {
             throw DomainError.notFound("block.notFound", "\(value.prefix(100)) is not blocked")
         }
         try await load()
@@ -75,8 +76,7 @@ package struct BlockUseCase: Sendable {
             if existing.kind == .domain { domains.append(existing.value) } else { actors.append(existing.value) }
         }
         node.blocks.replace(domains: domains, actors: actors)
-        let single = BlockList()
-        single.replace(domains: record.kind == .domain ? [record.value] : [], actors: record.kind == .actor ? [record.value] : [])
+        let single = BlockList(domains: record.kind == .domain ? [record.value] : [], actors: record.kind == .actor ? [record.value] : [])
         let removed = try await node.database.block(record, at: node.clock.now) { single.blocks($0) }
         node.logger.notice("block.added", metadata: [
             "block.value": "\(record.value)", "block.actors": "\(removed.actors)", "block.objects": "\(removed.objects)",

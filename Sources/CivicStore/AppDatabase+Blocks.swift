@@ -60,8 +60,10 @@ extension AppDatabase {
         }
     }
 
-    /// Removes a block; returns false when there was none.
-    package func unblock(_ value: String) async throws -> Bool {
-        try await writer.write { db in try BlockRecord.deleteOne(db, key: value) }
+    /// Removes a block of that kind; returns false when there was none.
+    package func unblock(_ value: String, kind: BlockRecord.Kind) async throws -> Bool {
+        try await writer.write { db in
+            try BlockRecord.filter(Column("value") == value && Column("kind") == kind.rawValue).deleteAll(db) > 0
+        }
     }
 }

@@ -117,7 +117,7 @@ struct BlockTests {
         }
     }
 
-    @Test("Blocks are validated: one of domain or actor, a real host, not this node, not a local actor; unknown blocks are 404")
+    @Test("Blocks are validated: one of domain or actor, a real host name, not this node on any port, not a local actor; unknown blocks are 404")
     func validation() async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
@@ -126,6 +126,10 @@ struct BlockTests {
                 [:], ["domain": "a.example", "actor": "https://a.example/u"], ["domain": "not a host/"], ["domain": "https://a.example"],
                 ["domain": .string(node.node.uris.authority)], ["actor": .string("\(node.base)/actors/alpha")], ["actor": "javascript:alert(1)"],
                 ["domain": "a.example", "reason": .string(String(repeating: "x", count: 501))], ["domain": 42],
+                ["domain": "*"], ["domain": "_"], ["domain": "a..b"], ["domain": "1.2.3.4.5"], ["domain": "256.1.1.1"], ["domain": "-a.example"],
+                ["domain": "a_b.example"], ["domain": "a.example."],
+                // This node's host without its port would block the node on every port.
+                ["domain": .string(String(node.node.uris.authority.split(separator: ":")[0]))],
             ]
             for body in refusals {
                 let response = try await Self.api(.POST, node, body)
@@ -136,6 +140,12 @@ struct BlockTests {
             #expect(try await Self.api(.DELETE, node, ["domain": "never.example"]).status == 404)
             // Restarting keeps the list: it is read from the database when the node opens.
             #expect(try await Self.api(.POST, node, ["domain": "Spam.Example"]).status == 201)
+            for domain in ["xn--bcher-kva.example", "10.1.2.3", "a-b.example:8443"] {
+                #expect(try await Self.api(.POST, node, ["domain": .string(domain)]).status == 201, "\(domain)")
+            }
+            // Lifting an actor block named like a domain does not lift the domain's block.
+            #expect(try await Self.api(.DELETE, node, ["actor": "spam.example"]).status == 404)
+            #expect(node.node.blocks.blocks("https://spam.example/users/x"))
             let reopened = try await TestNode.start(dataDirectory: node.configuration.dataDirectory)
             #expect(reopened.node.blocks.blocks("https://spam.example/users/x"))
             await reopened.stop()

@@ -136,7 +136,8 @@ struct APIController<Context: RequestContext> {
         api.delete("blocks") { request, context in
             let input = try await request.decode(as: BlockRequest.self, context: context)
             switch try input.target() {
-            case .domain(let value), .actor(let value): try await BlockUseCase(node: node).unblock(value)
+            case .domain(let value): try await BlockUseCase(node: node).unblock(value)
+            case .actor(let value): try await BlockUseCase(node: node).unblock(value, actor: true)
             }
             return Response(status: .noContent)
         }
