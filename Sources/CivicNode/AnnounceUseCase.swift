@@ -26,11 +26,13 @@ package struct AnnounceUseCase: Sendable {
             guard stored.isPublic, stored.type != "Tombstone" else {
                 throw DomainError.invalid(field: "object", reason: "only public, live objects can be shared")
             }
+        } else if node.uris.isLocal(objectID) {
+            throw DomainError.notFound("object.notFound", "there is no object \(objectID.prefix(200)) on this node")
         } else {
             do {
                 let object = try await node.resolver.object(id: objectID)
-                guard (object["to"]?.iris ?? []).contains(where: AS.publicAliases.contains) else {
-                    throw DomainError.invalid(field: "object", reason: "only public objects can be shared")
+                guard !object.hasType("Tombstone"), (object["to"]?.iris ?? []).contains(where: AS.publicAliases.contains) else {
+                    throw DomainError.invalid(field: "object", reason: "only public, live objects can be shared")
                 }
             } catch let error as FederationError {
                 throw DomainError.invalid(field: "object", reason: "\(objectID) could not be fetched: \(error.reason)")

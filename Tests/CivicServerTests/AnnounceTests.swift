@@ -29,6 +29,30 @@ struct AnnounceTests {
         }
     }
 
+    @Test("Only live objects are shared: a local id with nothing behind it is 404, a remote Tombstone is refused")
+    func refusals() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            try await node.organization("beta")
+            do {
+                try await AnnounceUseCase(node: node.node).announce(name: "beta", objectID: "\(node.base)/objects/nothing")
+                Issue.record("announced an object that does not exist")
+            } catch let error as DomainError {
+                #expect(error.kind == .notFound, "\(error)")
+            }
+            let remote = try await ScriptedServer.start()
+            remote.script("/objects/gone", .activityJSON("""
+                {"@context": "https://www.w3.org/ns/activitystreams", "id": "\(remote.base)/objects/gone", "type": "Tombstone",
+                 "formerType": "Note", "to": ["https://www.w3.org/ns/activitystreams#Public"]}
+                """))
+            await #expect(throws: DomainError.self) {
+                try await AnnounceUseCase(node: node.node).announce(name: "beta", objectID: "\(remote.base)/objects/gone")
+            }
+            #expect(remote.requests == ["/objects/gone"])
+            await remote.stop()
+        }
+    }
+
     @Test("An Announce embedding a forged copy stores the original from its origin instead")
     func forgedEmbeddedCopy() async throws {
         try await withTestNetwork(count: 3) { network in
