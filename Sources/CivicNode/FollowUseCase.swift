@@ -40,6 +40,10 @@ package struct FollowUseCase: Sendable {
         guard target.id != follower.id else {
             throw DomainError.invalid(field: "handle", reason: "an actor cannot follow itself")
         }
+        // It publishes nothing and answers no follows: the follow would stay pending for ever.
+        guard target.id != node.uris.instanceActor else {
+            throw DomainError.invalid(field: "handle", reason: "this node's instance actor cannot be followed")
+        }
         if let existing = try await node.database.follow(follower: follower.id, followee: target.id) {
             return FollowRelation(
                 followerID: follower.id, followeeID: target.id, activityID: existing.activityId,

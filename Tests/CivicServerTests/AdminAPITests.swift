@@ -71,6 +71,11 @@ struct AdminAPITests {
             #expect(error?["error"]?.stringValue == "handle.unresolvable")
             let (noOrg, _) = try await Self.call(first, .POST, "/api/v1/organizations/ghost/follows", token: first.adminToken, body: ["handle": .string(second.handle("beta"))])
             #expect(noOrg == 404)
+            // This node's instance actor publishes nothing and answers no follows.
+            let (instance, refusal) = try await Self.call(
+                first, .POST, "/api/v1/organizations/alpha/follows", token: first.adminToken, body: ["handle": .string(first.node.uris.instanceActor)])
+            #expect(instance == 422)
+            #expect(refusal?["message"]?.stringValue?.contains("instance actor") == true, "\(String(describing: refusal))")
         }
     }
 }
