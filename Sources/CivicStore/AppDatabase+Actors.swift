@@ -64,6 +64,18 @@ extension AppDatabase {
             try ActorRecord.filter(Column("isLocal") == true && Column("kind") == kind.rawValue).fetchCount(db)
         }
     }
+
+    /// Counts the public, live objects that local organisations published (NodeInfo's
+    /// `localPosts`): news, events and articles. Read through the author index, so the count costs
+    /// the local objects, not every object received.
+    package func localPostCount() async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM object
+                WHERE attributedTo IN (SELECT id FROM actor WHERE isLocal = 1 AND kind = ?) AND isLocal = 1 AND isPublic = 1 AND type != 'Tombstone'
+                """, arguments: [ActorProfile.Kind.organization.rawValue]) ?? 0
+        }
+    }
 }
 
 extension AppDatabase {

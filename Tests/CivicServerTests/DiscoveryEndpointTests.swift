@@ -61,7 +61,7 @@ struct DiscoveryEndpointTests {
         }
     }
 
-    @Test("NodeInfo 2.1 is linked from well-known with the instance actor (FEP-2677)")
+    @Test("NodeInfo 2.1 is linked from well-known with the instance actor (FEP-2677), and counts the live public posts")
     func nodeinfo() async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
@@ -76,6 +76,14 @@ struct DiscoveryEndpointTests {
             #expect(info["software"]?["name"]?.stringValue == "civichub")
             #expect(info["protocols"]?.arrayValue == ["activitypub"])
             #expect(info["usage"]?["users"]?["total"]?.numberValue == 1)
+            #expect(info["usage"]?["localPosts"]?.numberValue == 0)
+            // localPosts counts live public news, events and articles; a deleted one no longer.
+            _ = try await NewsUseCase(node: node.node).publish(name: "alpha", text: "Kept")
+            let deleted = try await NewsUseCase(node: node.node).publish(name: "alpha", text: "Deleted")
+            try await NewsUseCase(node: node.node).delete(name: "alpha", objectID: deleted)
+            _ = try await EventUseCase(node: node.node).publish(name: "alpha", draft: EventTests.hybrid("Assembly"))
+            let counted = try await HTTPTestClient.getJSON("\(node.base)/nodeinfo/2.0", accept: "application/json")
+            #expect(counted["usage"]?["localPosts"]?.numberValue == 2)
             let hostMeta = try await HTTPTestClient.send(.GET, "\(node.base)/.well-known/host-meta")
             #expect(hostMeta.text.contains("template=\"\(node.base)/.well-known/webfinger?resource={uri}\""))
         }

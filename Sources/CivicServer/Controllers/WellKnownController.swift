@@ -54,6 +54,7 @@ struct WellKnownController<Context: RequestContext> {
     /// NodeInfo 2.0 (what most crawlers read) and 2.1 (adds software.homepage).
     func nodeinfo(version: String) async throws -> Response {
         let organizations = try await node.database.localActorCount(kind: .organization)
+        let posts = try await node.database.localPostCount()
         var software: [String: JSONValue] = ["name": .string(NodeInfo.software), "version": .string(NodeInfo.version)]
         if version == "2.1" { software["homepage"] = .string(node.uris.base) }
         let document: JSONValue = [
@@ -62,7 +63,7 @@ struct WellKnownController<Context: RequestContext> {
             "protocols": ["activitypub"],
             "services": ["inbound": [], "outbound": []],
             "openRegistrations": false,
-            "usage": ["users": ["total": .number(Double(organizations))], "localPosts": 0],
+            "usage": ["users": ["total": .number(Double(organizations))], "localPosts": .number(Double(posts))],
             "metadata": ["nodeName": .string(node.uris.authority), "federationMode": "open"],
         ]
         return .json(
