@@ -34,6 +34,11 @@ struct NodeFeedTests {
             let news = try await HTTPTestClient.send(.GET, "\(node.base)/feeds/fields/youth/news.atom")
             #expect(news.status == 200)
             #expect(news.text.contains("<title>Lessons from youth councils</title>"))
+            // The feed's id and self link are its canonical URL, however the path was spelt.
+            for spelling in ["/feeds/fields/youth/news.atom", "//feeds//fields/youth/news.atom", "/feeds/fields/youth/news.atom/"] {
+                let text = try await HTTPTestClient.send(.GET, "\(node.base)\(spelling)").text
+                #expect(text.contains("<id>\(node.base)/feeds/fields/youth/news.atom</id>"), "\(spelling)")
+            }
             #expect(try await HTTPTestClient.send(.GET, "\(node.base)/feeds/fields/climate/news.atom").text.contains("<entry>") == false)
             #expect(try await HTTPTestClient.send(.GET, "\(node.base)/feeds/fields/astrology/events.ics").status == 404)
             await #expect(throws: DomainError.self) {

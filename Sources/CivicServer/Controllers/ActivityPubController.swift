@@ -55,12 +55,15 @@ struct ActivityPubController<Context: RequestContext> {
                 let text = CalendarFeed.render(events: events, calendarName: title, now: node.clock.now)
                 return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }
-            router.get("\(prefix)/news.atom") { request, context -> Response in
+            router.get("\(prefix)/news.atom") { _, context -> Response in
                 let field = context.parameters.get("field")
                 let entries = try await FeedUseCase(node: node).publications(field: field, scope: scope)
                 let title = feedTitle(scope, field)
+                // The feed's id is its canonical URL, whatever spelling of the path was asked for
+                // (`//feeds//news.atom`); `field` is a known field of work by now.
+                let path = "/\(prefix)/news.atom".replacingOccurrences(of: ":field", with: field ?? "")
                 let xml = AtomFeed.render(
-                    title: title, author: node.uris.authority, feedURL: node.uris.base + request.uri.path, page: node.uris.base,
+                    title: title, author: node.uris.authority, feedURL: node.uris.base + path, page: node.uris.base,
                     entries: entries, now: node.clock.now)
                 return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
             }
