@@ -178,7 +178,11 @@ package struct ParticipationUseCase: Sendable {
     private func localEvent(_ eventID: String) async throws -> (
         organiser: ActorProfile, capacity: Int?, joinMode: EventDraft.JoinMode, externalURL: String?
     ) {
-        guard let event = try await node.database.object(id: eventID), event.isLocal, event.type == "Event",
+        let stored = try await node.database.object(id: eventID)
+        if let stored, stored.isLocal, stored.type == "Tombstone" {
+            throw DomainError(.gone, code: "object.deleted", message: "the event \(eventID) was deleted")
+        }
+        guard let event = stored, event.isLocal, event.type == "Event",
               let organiser = try await node.database.actor(id: event.attributedTo)?.profile
         else {
             throw DomainError.notFound("object.notFound", "no event \(eventID) on this node")

@@ -135,6 +135,10 @@ struct ParticipationTests {
             #expect(collection["totalItems"]?.numberValue == 1)
             #expect(collection["orderedItems"] == nil && collection["items"] == nil)
             #expect(try await HTTPTestClient.send(.GET, "\(home.base)/objects/nonexistent/attendees").status == 404)
+            // A deleted event's attendees are gone like the event itself.
+            try await EventUseCase(node: home.node).delete(name: "alpha", objectID: open)
+            #expect(try await HTTPTestClient.send(.GET, open).status == 410)
+            #expect(try await HTTPTestClient.send(.GET, "\(open)/attendees").status == 410)
         }
     }
 
