@@ -58,7 +58,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// Messages quote what the client sent: past 500 code points (a quoted 20 KB name) they are cut.
     static func response(status: HTTPResponse.Status, code: String, message: String) -> Response {
+        var message = message
+        if message.unicodeScalars.count > 500 {
+            message = String(String.UnicodeScalarView(message.unicodeScalars.prefix(500))) + "…"
+        }
         let body = CanonicalJSONBody.error(code: code, message: message)
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],

@@ -133,7 +133,7 @@ struct DiscoveryEndpointTests {
         }
     }
 
-    @Test("Collections are paged with correct totals, and bad page numbers are refused")
+    @Test("Collections are paged with correct totals, and bad page numbers and names are refused with short messages")
     func collections() async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
@@ -146,6 +146,11 @@ struct DiscoveryEndpointTests {
                 #expect(page["type"]?.stringValue == "OrderedCollectionPage")
                 #expect(page["partOf"]?.stringValue == "\(alpha.id)/\(kind)")
             }
+            // An error quotes what was asked for, cut short: a 6 KB name does not come back whole.
+            let long = try await HTTPTestClient.send(.GET, "\(node.base)/actors/\(String(repeating: "n", count: 6_000))/outbox")
+            #expect(long.status == 404)
+            #expect(long.body.count < 1_000, "\(long.body.count) bytes")
+            #expect(try JSONParser().parse(long.body)["message"]?.stringValue?.hasSuffix("…") == true)
             for bad in ["0", "-1", "abc", "99999999999999999999"] {
                 let response = try await HTTPTestClient.send(.GET, "\(alpha.id)/followers?page=\(bad)")
                 #expect(response.status == 422, "page=\(bad)")

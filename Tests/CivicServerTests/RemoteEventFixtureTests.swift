@@ -127,6 +127,8 @@ struct RemoteEventFixtureTests {
 
             let fieldPage = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover?field=climate", headers: [("Accept", "text/html")]).text
             #expect(fieldPage.contains("Sooner climate camp") && !fieldPage.contains("Later assembly"))
+            let anyField = try await HTTPTestClient.send(.GET, "\(receiver.base)/discover?field=", headers: [("Accept", "text/html")])
+            #expect(anyField.status == 200 && anyField.text.contains("Later assembly"))
 
             let calendar = try await EventTests.parseWithPythonICalendar(try await HTTPTestClient.send(.GET, "\(receiver.base)/feeds/discover/events.ics").body)
             let events = try #require(calendar["events"]?.arrayValue)

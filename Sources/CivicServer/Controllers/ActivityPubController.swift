@@ -69,7 +69,8 @@ struct ActivityPubController<Context: RequestContext> {
             }
         }
         router.get("discover") { request, _ -> Response in
-            let field = request.uri.queryParameters.get("field").map { String($0) }
+            // An empty `field=` (a form submitted without a choice) means every field.
+            let field = request.uri.queryParameters.get("field").flatMap { $0.isEmpty ? nil : String($0) }
             let found = try await FeedUseCase(node: node).discovery(field: field)
             return .html(WebPages.discover(
                 node: node, field: field.flatMap(FieldOfWork.named), events: found.events, publications: found.publications,
