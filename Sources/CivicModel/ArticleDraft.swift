@@ -154,9 +154,6 @@ extension ArticleDraft.Funding {
             throw DomainError.invalid(field: "funding.eligibility", reason: "must be at most 5,000 characters")
         }
         if let funder, funder.limitLength > 300 { throw DomainError.invalid(field: "funding.funder", reason: "must be at most 300 characters") }
-        let lower = applicationURL.lowercased()
-        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), applicationURL.limitLength <= 2048, URL(string: applicationURL)?.host != nil else {
-            throw DomainError.invalid(field: "funding.applicationURL", reason: "must be an http(s) URL")
-        }
+        if let problem = WebURL.problem(applicationURL) { throw DomainError.invalid(field: "funding.applicationURL", reason: problem) }
     }
 }

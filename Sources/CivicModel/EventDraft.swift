@@ -111,11 +111,12 @@ public struct EventDraft: Sendable, Equatable {
                 field: "category", reason: "\"\(category.prefix(40))\" is not an FEP-8a8e category such as WORKSHOPS_SKILL_SHARING")
         }
         if let url = externalParticipationUrl {
-            let lower = url.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"), url.limitLength <= 2048,
-                  let parsed = URL(string: url), parsed.host != nil || lower.hasPrefix("mailto:")
-            else {
-                throw DomainError.invalid(field: "externalParticipationUrl", reason: "must be an http(s) or mailto URL")
+            if url.lowercased().hasPrefix("mailto:") {
+                guard url.limitLength <= 2048, URL(string: url) != nil else {
+                    throw DomainError.invalid(field: "externalParticipationUrl", reason: "must be an http(s) or mailto URL")
+                }
+            } else if let problem = WebURL.problem(url) {
+                throw DomainError.invalid(field: "externalParticipationUrl", reason: problem)
             }
         }
         if joinMode == .external, externalParticipationUrl == nil {
@@ -129,12 +130,7 @@ public struct EventDraft: Sendable, Equatable {
         if let country = location.country, !(country.count == 2 && country.allSatisfy { $0.isASCII && $0.isUppercase }) {
             throw DomainError.invalid(field: "location.country", reason: "must be an ISO 3166-1 alpha-2 code such as DE")
         }
-        if let url = location.url {
-            let lower = url.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), url.limitLength <= 2048, URL(string: url)?.host != nil else {
-                throw DomainError.invalid(field: "location.url", reason: "must be an http(s) URL")
-            }
-        }
+        if let problem = location.url.flatMap(WebURL.problem) { throw DomainError.invalid(field: "location.url", reason: problem) }
         guard location.hasPlace || location.url != nil else {
             throw DomainError.invalid(field: "location", reason: "needs a place, an online URL, or both")
         }

@@ -48,11 +48,7 @@ public struct OrganizationProfileDraft: Sendable, Equatable, Codable {
             throw DomainError.invalid(field: "languages", reason: "\"\(language.prefix(20))\" is not a known BCP 47 language tag")
         }
         for (field, value) in [("website", website), ("donationURL", donationURL)] {
-            guard let value else { continue }
-            let lower = value.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), value.limitLength <= 2048, URL(string: value)?.host != nil else {
-                throw DomainError.invalid(field: field, reason: "must be an http(s) URL")
-            }
+            if let problem = value.flatMap(WebURL.problem) { throw DomainError.invalid(field: field, reason: problem) }
         }
         if let contact, contact.limitLength > 300 { throw DomainError.invalid(field: "contact", reason: "must be at most 300 characters") }
     }

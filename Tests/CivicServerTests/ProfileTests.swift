@@ -52,5 +52,18 @@ struct ProfileTests {
                 #expect(error.code == "invalid.\(field)")
             }
         }
+        // Links: the message says what is wrong with them.
+        for (website, problem) in [
+            ("https://user:secret@alpha.example/", "user name or password"), ("https://alpha.example/a b", "http(s) URL"),
+            ("https://alpha.example/\u{85}", "http(s) URL"), ("https://alpha.example/" + String(repeating: "p", count: 2048), "2,048"),
+        ] {
+            do {
+                try OrganizationProfileDraft(website: website).validate(knownFields: known)
+                Issue.record("accepted \(website.prefix(60))")
+            } catch {
+                #expect(error.message.contains(problem), "\(error.message)")
+            }
+        }
+        #expect(throws: Never.self) { try OrganizationProfileDraft(website: "https://alpha.example/über?q=1#x").validate(knownFields: known) }
     }
 }
