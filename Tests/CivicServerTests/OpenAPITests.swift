@@ -24,6 +24,14 @@ struct OpenAPITests {
             }
             let routes = Set(buildRouter(node: node.node).routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/v1/") })
             #expect(documented == routes, "undocumented: \(routes.subtracting(documented)); not routes: \(documented.subtracting(routes))")
+            // Every operation that reads a body documents the refusals of bodies.
+            for (path, item) in document["paths"]?.objectValue ?? [:] {
+                for (method, operation) in item.objectValue ?? [:] where operation["requestBody"] != nil {
+                    let codes = Set(operation["responses"]?.objectValue?.keys.map { $0 } ?? [])
+                    #expect(codes.isSuperset(of: ["400", "401", "413"]), "\(method) \(path): \(codes.sorted())")
+                }
+            }
+            #expect(document["paths"]?["/organizations/{name}/participations"]?["post"]?["responses"]?["409"] != nil)
 
             // Every referenced schema exists
             let schemas = Set(document["components"]?["schemas"]?.objectValue?.keys.map { $0 } ?? [])

@@ -36,7 +36,9 @@ enum OpenAPIDocument {
         var ok: [String: JSONValue] = ["description": "Success"]
         if let returns { ok["content"] = ["application/json": ["schema": ref(returns)]] }
         responses[success] = .object(ok)
-        for code in errors {
+        // A route that reads a body also refuses one that is not JSON of its shape (400) or is over
+        // the size limit (413).
+        for code in Set(errors).union(schema == nil ? [] : ["400", "413"]) {
             responses[code] = ["description": "Refused", "content": ["application/json": ["schema": ref("Error")]]]
         }
         var members: [String: JSONValue] = ["operationId": .string(id), "summary": .string(summary), "responses": .object(responses)]
@@ -94,7 +96,9 @@ enum OpenAPIDocument {
                 "post": operation("declineParticipant", "Decline a pending join (sends Reject)", parameters: ["name", "id"], body: "ActorReference", success: "204"),
             ],
             "/organizations/{name}/participations": [
-                "post": operation("joinEvent", "Join an event on this node or another (sends Join)", parameters: ["name"], body: "EventReference", success: "202", returns: "Participation"),
+                "post": operation(
+                    "joinEvent", "Join an event on this node or another (sends Join); 409 for an event that takes registrations elsewhere",
+                    parameters: ["name"], body: "EventReference", success: "202", returns: "Participation", errors: ["401", "404", "409", "422"]),
                 "delete": operation("leaveEvent", "Leave an event (sends Leave)", parameters: ["name"], body: "EventReference", success: "204"),
             ],
             "/organizations/{name}/articles": [
