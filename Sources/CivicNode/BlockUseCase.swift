@@ -38,6 +38,12 @@ package struct BlockUseCase: Sendable {
     /// Blocks a domain (`host` or `host:port`).
     package func block(domain text: String, reason: String?) async throws -> Outcome {
         guard let domain = BlockList.domain(text) else {
+            // Ids never name a default port (https://x.org:443/ is https://x.org/), so neither can a block.
+            for port in [":443", ":80"] where text.hasSuffix(port) {
+                if let host = BlockList.domain(String(text.dropLast(port.count))) {
+                    throw DomainError.invalid(field: "domain", reason: "\(port.dropFirst()) is a default port, which ids leave out: block \(host) (every port)")
+                }
+            }
             throw DomainError.invalid(field: "domain", reason: "\"\(text.prefix(100))\" is not a host name (host or host:port)")
         }
         // `host` covers the host on every port: a block of this node's host would cover the node.

@@ -143,6 +143,9 @@ struct BlockTests {
             for domain in ["xn--bcher-kva.example", "10.1.2.3", "a-b.example:8443"] {
                 #expect(try await Self.api(.POST, node, ["domain": .string(domain)]).status == 201, "\(domain)")
             }
+            let defaultPort = try await Self.api(.POST, node, ["domain": "x.example:443"])
+            #expect(defaultPort.status == 422)
+            #expect(try JSONParser().parse(defaultPort.body)["message"]?.stringValue?.contains("block x.example") == true, "\(defaultPort.text)")
             // Lifting an actor block named like a domain does not lift the domain's block.
             #expect(try await Self.api(.DELETE, node, ["actor": "spam.example"]).status == 404)
             #expect(node.node.blocks.blocks("https://spam.example/users/x"))
