@@ -102,6 +102,7 @@ let package = Package(
         .executableTarget(name: "fuzz-html", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-html"),
         .executableTarget(name: "fuzz-webfinger", dependencies: ["CivicModel"], path: "Fuzz/Sources/fuzz-webfinger"),
         .executableTarget(name: "fuzz-iri", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-iri"),
+        .executableTarget(name: "fuzz-timestamp", dependencies: ["CivicVocabulary"], path: "Fuzz/Sources/fuzz-timestamp"),
         // Loopback ports below the ephemeral range, for the servers tests and benchmarks start.
         .target(name: "LoopbackPorts", path: "Tests/LoopbackPorts"),
         .target(
