@@ -17,8 +17,7 @@ package struct ProfileUseCase: Sendable {
     /// Replaces the profile of organisation `name`.
     package func update(name: String, profile: OrganizationProfileDraft) async throws {
         try profile.validate(knownFields: Set(FieldOfWork.all.map(\.id)))
-        guard let record = try await node.database.localActor(named: name), record.kind == ActorProfile.Kind.organization.rawValue,
-              case .object(var members) = try JSONParser(limits: .stored).parse(record.document)
+        guard let record = try await node.database.localActor(named: name), case .object(var members) = try JSONParser(limits: .stored).parse(record.document)
         else {
             throw DomainError.notFound("actor.notFound", "no organisation named \"\(name)\" on this node")
         }

@@ -33,8 +33,8 @@ extension AppDatabase {
     package func localActor(named name: String) async throws -> ActorRecord? {
         try await writer.read { db in
             try ActorRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM actor WHERE isLocal = 1 AND preferredUsername = ? AND kind != 'Application'"),
-                arguments: [name])
+                db.cachedStatement(sql: "SELECT * FROM actor WHERE isLocal = 1 AND preferredUsername = ? AND kind != ?"),
+                arguments: [name, ActorProfile.Kind.application.rawValue])
         }
     }
 

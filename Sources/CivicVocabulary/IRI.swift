@@ -38,7 +38,8 @@ public enum IRI {
     /// A parsed http(s) URL, refusing the shapes `origin(of:)` refuses.
     public static func validated(_ text: String) throws(VocabularyError) -> URL {
         guard text.utf8.count <= 2048 else { throw invalid(text, "is longer than 2048 bytes") }
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else {
+        // C0 and C1 controls, DEL, white space: none is an IRI character (RFC 3987's ucschar starts at U+00A0).
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x21 || (0x7F...0x9F).contains($0.value) }) else {
             throw invalid(text, "contains white space or control characters")
         }
         guard let components = URLComponents(string: text), let url = components.url else {

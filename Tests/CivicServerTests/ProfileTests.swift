@@ -54,8 +54,9 @@ struct ProfileTests {
         }
         // Links: the message says what is wrong with them.
         for (website, problem) in [
-            ("https://user:secret@alpha.example/", "user name or password"), ("https://alpha.example/a b", "http(s) URL"),
-            ("https://alpha.example/\u{85}", "http(s) URL"), ("https://alpha.example/" + String(repeating: "p", count: 2048), "2,048"),
+            ("https://user:secret@alpha.example/", "userinfo"), ("https://alpha.example/a b", "white space or control"),
+            ("https://alpha.example/\u{85}", "white space or control"), ("https://alpha.example/" + String(repeating: "p", count: 2048), "2048 bytes"),
+            ("ftp://alpha.example/", "not an http(s) URL"),
         ] {
             do {
                 try OrganizationProfileDraft(website: website).validate(knownFields: known)

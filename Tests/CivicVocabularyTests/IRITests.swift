@@ -19,7 +19,7 @@ struct IRITests {
     @Test("Refuses userinfo, control characters, trailing dots and other schemes", arguments: [
         "https://victim.example@evil.example/actor", "https://user:pw@a.example/", "https://a.example./x",
         "https://a.example/x\r\nHost: b", "https://a.example/ x", "javascript:alert(1)", "ftp://a.example/",
-        "file:///etc/passwd", "https:///nohost", "", "not a url",
+        "file:///etc/passwd", "https:///nohost", "", "not a url", "https://a.example/\u{85}x",
     ])
     func refusesHostileIRIs(text: String) {
         #expect(throws: VocabularyError.self) { try IRI.origin(of: text) }
