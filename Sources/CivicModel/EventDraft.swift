@@ -51,12 +51,12 @@ public struct EventDraft: Sendable, Equatable {
     public var categories: [String] = []
 
     /// How joins are answered (Mobilizon's and FEP-8a8e's `joinMode`).
-    public enum JoinMode: String, Sendable, Codable {
+    public enum JoinMode: String, Sendable, Codable, TextChoice {
         case free, restricted, external
     }
 
     /// FEP-8a8e `eventStatus` values.
-    public enum Status: String, Sendable, Codable, CaseIterable {
+    public enum Status: String, Sendable, Codable, TextChoice {
         case scheduled = "EventScheduled"
         case tentative = "EventTentative"
         case cancelled = "EventCancelled"

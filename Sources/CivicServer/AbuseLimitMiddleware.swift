@@ -9,6 +9,8 @@ import NIOCore
 package struct CivicRequestContext: RequestContext, RemoteAddressRequestContext {
     package var coreContext: CoreRequestContextStorage
     package let remoteAddress: SocketAddress?
+    /// API bodies are read by the node's JSON parser first (`APIRequestDecoder`).
+    package var requestDecoder: APIRequestDecoder { APIRequestDecoder() }
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -23,6 +23,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             var response = Self.response(status: error.busy ? .serviceUnavailable : .tooManyRequests, code: error.code, message: error.message)
             response.headers[.retryAfter] = String(error.retryAfter)
             return response
+        } catch let error as BodyRefusal {
+            return Self.response(status: .badRequest, code: error.code, message: error.message)
         } catch let error as HTTPError {
             return Self.response(status: error.status, code: "http.\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
         } catch is NIOTooManyBytesError {

@@ -53,6 +53,57 @@ struct AdminAPITests {
         }
     }
 
+    @Test("Bodies that are not JSON, or not of the route's shape, get 400 naming the byte or the field, and store nothing")
+    func malformedBodies() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            try await node.organization("alpha")
+            let event = #"{"name":"Lab","startTime":"2027-01-01T10:00:00Z","timezone":"Europe/Berlin""#
+            let cases: [(body: String, code: String, message: String)] = [
+                (#"{"name":"x",}"#, "body.notJSON", "the body is not valid JSON: "),
+                (#"{"name":"x","name":"y"}"#, "body.notJSON", #"member "name" appears twice"#),
+                (#"{"name":"x""#, "body.notJSON", "at byte"),
+                ("", "body.notJSON", "the body is not valid JSON: "),
+                (String(repeating: "[", count: 40) + String(repeating: "]", count: 40), "body.notJSON", "deeper than"),
+                (event + #","maximumAttendeeCapacity":"ten"}"#, "body.invalid", "maximumAttendeeCapacity: must be a number"),
+                (#"{"startTime":"2027-01-01T10:00:00Z","timezone":"Europe/Berlin"}"#, "body.invalid", "name: is required"),
+                (#"{"name":null,"startTime":"2027-01-01T10:00:00Z","timezone":"Europe/Berlin"}"#, "body.invalid", "name: must not be null"),
+                (#"{"name":5,"startTime":"2027-01-01T10:00:00Z","timezone":"Europe/Berlin"}"#, "body.invalid", "name: must be a string"),
+                (event + #","location":{"name":3}}"#, "body.invalid", "location.name: must be a string"),
+                (event + #","location":[]}"#, "body.invalid", "location: must be an object"),
+                (event + #","fieldsOfWork":"climate"}"#, "body.invalid", "fieldsOfWork: must be a list"),
+                (event + #","fieldsOfWork":["climate",7]}"#, "body.invalid", "fieldsOfWork[1]: must be a string"),
+                (event + #","joinMode":"open"}"#, "body.invalid", "joinMode: must be one of free, restricted, external"),
+                (event + #","eventStatus":"EventOver"}"#, "body.invalid", "eventStatus: must be one of EventScheduled"),
+                ("[]", "body.invalid", "the body: must be an object"),
+                (#""event""#, "body.invalid", "the body: must be an object"),
+            ]
+            for (body, code, message) in cases {
+                let response = try await HTTPTestClient.send(
+                    .POST, "\(node.base)/api/v1/organizations/alpha/events",
+                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(node.adminToken)")], body: Data(body.utf8))
+                let error = try JSONParser().parse(response.body)
+                #expect(response.status == 400, "\(body)")
+                #expect(error["error"]?.stringValue == code, "\(body)")
+                #expect(error["message"]?.stringValue?.contains(message) == true, "\(body): \(response.text)")
+            }
+            // A number that is JSON but not a whole number is a value the field cannot take (422).
+            for capacity in ["1.5", "1e20", "-0.5"] {
+                let response = try await HTTPTestClient.send(
+                    .POST, "\(node.base)/api/v1/organizations/alpha/events",
+                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(node.adminToken)")],
+                    body: Data((event + #","maximumAttendeeCapacity":\#(capacity)}"#).utf8))
+                #expect(response.status == 422, "\(capacity)")
+                #expect(try JSONParser().parse(response.body)["message"]?.stringValue == "maximumAttendeeCapacity: must be a whole number between 1 and 1,000,000")
+            }
+            #expect(try await node.database.localPostCount() == 0)
+            let (created, _) = try await Self.call(
+                node, .POST, "/api/v1/organizations/alpha/events", token: node.adminToken,
+                body: try JSONParser().parse(event + #","maximumAttendeeCapacity":40,"joinMode":"restricted"}"#))
+            #expect(created == 201)
+        }
+    }
+
     @Test("Following by API resolves the handle; unknown handles are refused without a 5xx")
     func follows() async throws {
         try await withTestNetwork(count: 2) { network in

@@ -186,7 +186,9 @@ struct EventRequest: Decodable {
     var endTime: String?
     var timezone: String
     var location: EventDraft.Location?
-    var maximumAttendeeCapacity: Int?
+    /// Read as any number, so that 1.5 or 1e20 is refused naming the field (`JSONDecoder` refuses
+    /// a number that does not fit an `Int` without saying where).
+    var maximumAttendeeCapacity: Double?
     var fieldsOfWork: [String]?
     var joinMode: EventDraft.JoinMode?
     var externalParticipationUrl: String?
@@ -204,9 +206,16 @@ struct EventRequest: Decodable {
             }
             end = parsed
         }
+        var capacity: Int?
+        if let maximumAttendeeCapacity {
+            guard let whole = Int(exactly: maximumAttendeeCapacity) else {
+                throw DomainError.invalid(field: "maximumAttendeeCapacity", reason: "must be a whole number between 1 and 1,000,000")
+            }
+            capacity = whole
+        }
         var draft = EventDraft(
             name: name, description: description, startTime: start, endTime: end, timezone: timezone, location: location,
-            maximumAttendeeCapacity: maximumAttendeeCapacity)
+            maximumAttendeeCapacity: capacity)
         draft.fieldsOfWork = fieldsOfWork ?? []
         draft.joinMode = joinMode ?? .free
         draft.externalParticipationUrl = externalParticipationUrl
