@@ -37,11 +37,20 @@ package final class BlockList: Sendable {
         }
     }
 
-    /// A domain as blocks store it: `host` or `host:port`, lower-cased, without a trailing dot;
-    /// nil when `text` is not one.
+    /// A domain as blocks store it: `host` or `host:port`, lower-cased, without a trailing dot,
+    /// an IPv6 address in brackets spelled as ids' origins spell it (`[2001:db8::1]`); nil when
+    /// `text` is not one.
     package static func domain(_ text: String) -> String? {
         let lowered = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !lowered.isEmpty, let authority = try? IRI.authority(of: "https://\(lowered)/"), authority == lowered else { return nil }
+        guard !lowered.isEmpty, let authority = try? IRI.authority(of: "https://\(lowered)/") else { return nil }
+        // An IPv6 address may be given in any of its spellings; it is stored in the one origins use.
+        var spelled = lowered
+        if lowered.hasPrefix("["), let close = lowered.firstIndex(of: "]"),
+           let address = IRI.canonicalIPv6(lowered[lowered.index(after: lowered.startIndex)..<close])
+        {
+            spelled = "[\(address)]" + lowered[lowered.index(after: close)...]
+        }
+        guard authority == spelled else { return nil }
         var host = Substring(authority)
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
             guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else { return nil }

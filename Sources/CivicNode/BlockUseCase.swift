@@ -44,6 +44,9 @@ package struct BlockUseCase: Sendable {
                     throw DomainError.invalid(field: "domain", reason: "\(port.dropFirst()) is a default port, which ids leave out: block \(host) (every port)")
                 }
             }
+            if !text.hasPrefix("["), IRI.canonicalIPv6(text) != nil {
+                throw DomainError.invalid(field: "domain", reason: "an IPv6 address is written in brackets, as in ids: [\(text)]")
+            }
             throw DomainError.invalid(field: "domain", reason: "\"\(text.prefix(100))\" is not a host name (host or host:port)")
         }
         // `host` covers the host on every port: a block of this node's host would cover the node.

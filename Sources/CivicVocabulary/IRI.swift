@@ -5,8 +5,9 @@ public enum IRI {
     /// The origin (`scheme://host[:port]`, lowercased, default port dropped) of an http(s) IRI.
     ///
     /// Refuses what attackers use to make two origins look alike or to smuggle requests:
-    /// userinfo, CR/LF and other control characters, non-http(s) schemes, empty hosts and a
-    /// trailing dot on the host.
+    /// userinfo, CR/LF and other control characters, non-http(s) schemes, empty hosts, a
+    /// trailing dot on the host, and IPv6 hosts other than plain addresses (which are written
+    /// in brackets and spelled one way).
     public static func origin(of text: String) throws(VocabularyError) -> String {
         if let origin = plainOrigin(of: text) { return origin }
         return try parsedOrigin(of: text)
@@ -15,7 +16,7 @@ public enum IRI {
     /// `origin(of:)` read with Foundation's `URLComponents`: for every IRI `plainOrigin` leaves.
     package static func parsedOrigin(of text: String) throws(VocabularyError) -> String {
         let url = try validated(text)
-        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host.map(originHost) else {
             throw invalid(text, "has no host")
         }
         let defaultPort = scheme == "https" ? 443 : 80
@@ -51,7 +52,34 @@ public enum IRI {
         guard components.user == nil, components.password == nil else { throw invalid(text, "carries userinfo") }
         guard let host = components.host, !host.isEmpty else { throw invalid(text, "has no host") }
         guard !host.hasSuffix(".") else { throw invalid(text, "has a host with a trailing dot") }
+        if host.hasPrefix("[") {
+            // Zone ids (`%eth0`) and IPvFuture (`[v1.x]`) name no server on the internet; an
+            // IPv4-mapped address is an IPv4 server under a second name, which a block of the
+            // IPv4 address would not cover.
+            guard let address = canonicalIPv6(host.dropFirst().dropLast()) else {
+                throw invalid(text, "has an IPv6 host that is not a plain address")
+            }
+            guard !address.hasPrefix("::ffff:") else { throw invalid(text, "has an IPv4-mapped IPv6 host: use the IPv4 address") }
+        }
         return url
+    }
+
+    /// A host as origins write it: lower-cased, and an IPv6 literal (which `URL.host` gives
+    /// without its brackets) in brackets and in its one canonical spelling (RFC 5952). Without the
+    /// brackets, `[2001:db8::1]:8443` and `[2001:db8::1:8443]`, two servers, had one origin.
+    private static func originHost(_ host: String) -> String {
+        guard host.contains(":") else { return host.lowercased() }
+        return "[\(canonicalIPv6(host) ?? host.lowercased())]"
+    }
+
+    /// The RFC 5952 spelling of an IPv6 address (`2001:DB8:0:0::1` → `2001:db8::1`), or nil when
+    /// `text` is not one (zone ids included).
+    package static func canonicalIPv6(_ text: some StringProtocol) -> String? {
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, String(text), &address) == 1 else { return nil }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count)) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The IRI without its fragment (`…/actor#main-key` → `…/actor`).

@@ -38,6 +38,25 @@ struct BlockTests {
         }
     }
 
+    @Test("An IPv6 address is blocked in any of its spellings, on every port or on one, and no other address with it")
+    func ipv6Matching() {
+        #expect(BlockList.domain("[2001:DB8:0:0::1]") == "[2001:db8::1]")
+        #expect(BlockList.domain("[2001:db8::1]:8443") == "[2001:db8::1]:8443")
+        for bad in ["2001:db8::1", "[2001:db8::1]:443", "[2001:db8::1]/x", "[fe80::1%eth0]", "[v1.x]", "[::ffff:1.2.3.4]", "[2001:db8::1"] {
+            #expect(BlockList.domain(bad) == nil, "\(bad)")
+        }
+        let list = BlockList(domains: [BlockList.domain("[2001:0db8::0001]")!])
+        for blocked in ["https://[2001:db8::1]/users/a", "https://[2001:DB8:0::1]:8443/x"] {
+            #expect(list.blocks(blocked), "\(blocked)")
+        }
+        for allowed in ["https://[2001:db8::2]/users/a", "https://[2001:db8::1:8443]/x", "https://2001.db8.example/"] {
+            #expect(!list.blocks(allowed), "\(allowed)")
+        }
+        let onePort = BlockList(domains: ["[2001:db8::1]:8443"])
+        #expect(onePort.blocks("https://[2001:db8::1]:8443/u"))
+        #expect(!onePort.blocks("https://[2001:db8::1]/u"))
+    }
+
     @Test("Blocking a domain removes what came from it, refuses its requests before any key fetch, and drops its content announced by others")
     func domainBlock() async throws {
         try await withFollowedAlpha(count: 3) { network, alpha in
@@ -143,6 +162,11 @@ struct BlockTests {
             for domain in ["xn--bcher-kva.example", "10.1.2.3", "a-b.example:8443"] {
                 #expect(try await Self.api(.POST, node, ["domain": .string(domain)]).status == 201, "\(domain)")
             }
+            let unbracketed = try await Self.api(.POST, node, ["domain": "2001:db8::1"])
+            #expect(unbracketed.status == 422)
+            #expect(try JSONParser().parse(unbracketed.body)["message"]?.stringValue?.contains("[2001:db8::1]") == true, "\(unbracketed.text)")
+            #expect(try await Self.api(.POST, node, ["domain": "[2001:DB8::1]"]).status == 201)
+            #expect(node.node.blocks.blocks("https://[2001:db8:0::1]:8443/users/x"))
             let defaultPort = try await Self.api(.POST, node, ["domain": "x.example:443"])
             #expect(defaultPort.status == 422)
             #expect(try JSONParser().parse(defaultPort.body)["message"]?.stringValue?.contains("block x.example") == true, "\(defaultPort.text)")

@@ -41,7 +41,7 @@ struct ParticipationTests {
             #expect(try await remote.database.participation(event: event, actor: gamma.id)?.state == "accepted")
 
             // Once the event's server is blocked, gamma can still leave: no Leave goes out.
-            try await BlockUseCase(node: remote.node).block(domain: home.node.uris.authority, reason: nil)
+            _ = try await BlockUseCase(node: remote.node).block(domain: home.node.uris.authority, reason: nil)
             try await ParticipationUseCase(node: remote.node).leave(name: "gamma", eventID: event)
             #expect(try await remote.database.participation(event: event, actor: gamma.id) == nil)
         }

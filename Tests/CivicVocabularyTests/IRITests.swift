@@ -41,6 +41,22 @@ struct IRITests {
         }
     }
 
+    @Test("IPv6 hosts keep their brackets in origins and are spelled one way; zone ids, IPvFuture and IPv4-mapped hosts are refused")
+    func ipv6Hosts() throws {
+        #expect(try IRI.origin(of: "https://[2001:db8::1]:8443/a") == "https://[2001:db8::1]:8443")
+        #expect(try IRI.origin(of: "https://[2001:db8::1:8443]/a") == "https://[2001:db8::1:8443]")
+        // An address and a port were once one origin with another address: "https://2001:db8::1:8443".
+        #expect(!IRI.sameOrigin("https://[2001:db8::1]:8443/actor", "https://[2001:db8::1:8443]/notes/1"))
+        #expect(try IRI.authority(of: "https://[2001:DB8:0:0::1]:443/a") == "[2001:db8::1]")
+        #expect(IRI.sameOrigin("https://[2001:db8::1]/a", "https://[2001:0db8:0000::0001]/b"))
+        #expect(!IRI.sameOrigin("https://[2001:db8::1]/a", "https://[2001:db8::2]/a"))
+        for hostile in ["https://[fe80::1%25eth0]/x", "https://[v1.x]/", "https://[::ffff:1.2.3.4]/x", "https://[2001:db8::g]/", "https://[1.2.3.4]/"] {
+            #expect(throws: VocabularyError.self, "\(hostile)") { try IRI.origin(of: hostile) }
+        }
+        #expect(IRI.canonicalIPv6("2001:DB8:0:0:0:0:0:1") == "2001:db8::1")
+        #expect(IRI.canonicalIPv6("example.org") == nil)
+    }
+
     @Test("Lists longer than their cap in an activity or its object are refused", arguments: ["to", "cc", "tag", "attachment", "audience"])
     func listCaps(property: String) throws {
         let limit = try #require(IncomingActivity.maxListLengths[property])
