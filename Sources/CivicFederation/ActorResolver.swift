@@ -96,6 +96,19 @@ package final class ActorResolver: Sendable {
         return (actor, key)
     }
 
+    /// The key `keyID` as this node last knew it, stale or not, without fetching anything: for an
+    /// actor's `Delete` of itself, when its documents answer 410. Nil when the node never knew it.
+    package func knownKey(id keyID: String) async throws -> (actor: ActorProfile, key: PublicKeyMaterial)? {
+        if let cached = keys.withLock({ $0[keyID] }) { return (cached.actor, cached.key) }
+        guard let record = try await database.actor(keyID: keyID), !record.isLocal else { return nil }
+        return (record.profile, try Self.material(of: record.profile, keyID: keyID))
+    }
+
+    /// Drops the cached keys of an actor that deleted itself.
+    package func forget(actor actorID: String) {
+        keys.withLock { cache in cache = cache.filter { $0.value.actor.id != actorID } }
+    }
+
     private func lookUpKey(id keyID: String, refresh: Bool) async throws -> (actor: ActorProfile, key: PublicKeyMaterial) {
         if !refresh, let cached = try await database.actor(keyID: keyID), cached.isLocal || !isStale(cached) {
             return (cached.profile, try Self.material(of: cached.profile, keyID: keyID))

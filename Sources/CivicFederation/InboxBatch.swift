@@ -41,6 +41,11 @@ package final class InboxBatch: @unchecked Sendable {
         lock.withLock { objects.removeValue(forKey: id) != nil }
     }
 
+    /// Drops the pending objects of `author` (an actor that deleted itself in the same batch).
+    package func dropPending(attributedTo author: String) {
+        lock.withLock { objects = objects.filter { $0.value.attributedTo != author } }
+    }
+
     /// The pending objects, in the order they were first stored.
     var pending: [ObjectRecord] {
         lock.withLock { order.compactMap { objects[$0] } }

@@ -25,7 +25,9 @@ package struct InboxVerifier: Sendable {
         self.clock = clock
     }
 
-    package func verify(_ request: HTTPRequestParts) async throws -> VerifiedActivity {
+    /// Nil for an actor's `Delete` of itself when this node never knew the actor: there is nothing
+    /// here to delete, and its key is not fetched (its documents answer 410 by now).
+    package func verify(_ request: HTTPRequestParts) async throws -> VerifiedActivity? {
         let signature: ParsedSignature
         do {
             signature = try HTTPSignatureVerifier.parse(request)
@@ -44,13 +46,30 @@ package struct InboxVerifier: Sendable {
         for iri in [signature.keyId, activity.actor] where resolver.http.blocks.blocks(iri) {
             throw FederationError(.forbidden, code: "federation.blocked", reason: "this node does not federate with \(iri)")
         }
-        let signer = try await verifiedSigner(of: signature)
+        let signer: ActorProfile
+        if activity.deletesActor {
+            guard let known = try await knownSigner(of: signature) else { return nil }
+            signer = known
+        } else {
+            signer = try await verifiedSigner(of: signature)
+        }
         guard signer.id == activity.actor else {
             throw FederationError(
                 .unauthorized, code: "signature.actorMismatch",
                 reason: "signed by \(signer.id), but the activity's actor is \(activity.actor)")
         }
         return VerifiedActivity(activity: activity, signer: signer, signature: signature)
+    }
+
+    /// The signer by the key this node knew, never fetched nor refreshed; nil when it knew none.
+    private func knownSigner(of signature: ParsedSignature) async throws -> ActorProfile? {
+        do {
+            guard let (actor, key) = try await resolver.knownKey(id: signature.keyId) else { return nil }
+            try HTTPSignatureVerifier.verify(signature, with: key)
+            return actor
+        } catch let error as CryptoError {
+            throw FederationError(.unauthorized, code: error.code, reason: error.reason)
+        }
     }
 
     private func verifiedSigner(of signature: ParsedSignature) async throws -> ActorProfile {

@@ -92,6 +92,7 @@ struct ContentUseCase {
 
     func receiveDelete(_ activity: InboxActivity) async throws {
         guard let objectID = activity.document["object"]?.iri else { return }
+        if objectID == activity.actorID { return try await forgetActor(activity) }
         if let pending = activity.batch.pendingObject(id: objectID), pending.attributedTo == activity.actorID {
             activity.batch.dropPending(id: objectID)
         }
@@ -99,6 +100,17 @@ struct ContentUseCase {
               !stored.isLocal, stored.attributedTo == activity.actorID
         else { return }
         try await node.database.deleteObject(id: objectID)
+    }
+
+    /// An actor deleted itself (checked by the inbox to be signed with the key this node knew):
+    /// its follows, participations and content go, here and in the batch not yet written.
+    private func forgetActor(_ activity: InboxActivity) async throws {
+        activity.batch.dropPending(attributedTo: activity.actorID)
+        node.resolver.forget(actor: activity.actorID)
+        let removed = try await node.database.forgetRemoteActor(id: activity.actorID, at: node.clock.now)
+        node.logger.info("actor.deleted", metadata: [
+            "actor.id": "\(activity.actorID)", "actor.objects": "\(removed.objects)", "actor.deliveries": "\(removed.deliveries)",
+        ])
     }
 
     /// The key whose proof on the object verified (checked again: the stored copy is sanitised,

@@ -19,12 +19,14 @@ package struct InboxUseCase: Sendable {
         case accepted
         /// An activity with this id was received before; nothing changed.
         case duplicate
+        /// A `Delete` of an actor this node never knew; nothing stored, nothing to change.
+        case unknownActorDeleted
     }
 
     /// Verifies a signed inbox POST and stores it. Throws `FederationError` (unauthorized,
     /// badRequest, tooLarge) before anything is written.
     package func receive(_ request: HTTPRequestParts) async throws -> Outcome {
-        let verified = try await node.verifier.verify(request)
+        guard let verified = try await node.verifier.verify(request) else { return .unknownActorDeleted }
         if let wait = node.limits.inboxPerHost?.take(verified.signer.host, now: node.clock.now) {
             throw RateLimited(
                 code: "rate.inboxHost", message: "\(verified.signer.host) is sending faster than this node accepts; retry later",

@@ -23,6 +23,24 @@ extension AppDatabase {
         }
     }
 
+    /// Forgets a remote actor that deleted itself: its row (its follows and participations go
+    /// with it), the objects it authored, and pending deliveries to its own inbox (failed as
+    /// `gone`).
+    package func forgetRemoteActor(id: String, at date: Date) async throws -> (objects: Int, deliveries: Int) {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM object WHERE attributedTo = ? AND NOT isLocal", arguments: [id])
+            let objects = db.changesCount
+            guard let inbox = try String.fetchOne(db, sql: "SELECT inbox FROM actor WHERE id = ? AND NOT isLocal", arguments: [id]) else {
+                return (objects, 0)
+            }
+            try db.execute(sql: "DELETE FROM actor WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'failed', lastError = 'gone', updatedAt = ? WHERE state = 'pending' AND inbox = ?",
+                arguments: [StoredDate(date), inbox])
+            return (objects, db.changesCount)
+        }
+    }
+
     /// The actor with this id.
     package func actor(id: String) async throws -> ActorRecord? {
         try await writer.read { db in try ActorRecord.fetchOne(db, where: "id", is: id) }

@@ -12,6 +12,10 @@ public struct IncomingActivity: Sendable, Equatable {
     /// The whole document.
     public var document: JSONValue
 
+    /// A `Delete` whose object is its own actor: an account deletion, as Mastodon sends one to
+    /// every server that knew the account.
+    public var deletesActor: Bool { type == AS.ActivityType.delete.rawValue && object?.iri == actor }
+
     /// Validates the envelope of a parsed inbox payload.
     ///
     /// The activity id must share the actor's origin (an actor can only create ids on its own

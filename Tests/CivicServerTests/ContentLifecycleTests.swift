@@ -74,6 +74,7 @@ struct ContentLifecycleTests {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
             let author = "https://remote.example/actors/a", other = "https://remote.example/actors/b"
+            let gone = "https://remote.example/actors/gone"
             @Sendable func object(_ name: String, _ content: String, updated: String? = nil, by actor: String = author) -> JSONValue {
                 var members: [String: JSONValue] = [
                     "id": .string("https://remote.example/objects/\(name)"), "type": "Note", "attributedTo": .string(actor),
@@ -82,12 +83,12 @@ struct ContentLifecycleTests {
                 if let updated { members["updated"] = .string(updated) }
                 return .object(members)
             }
-            // v and u are stored before the batch; the batch repeats their Creates, then deletes v and updates u.
-            for name in ["v", "u"] {
+            // v, u and h are stored before the batch; the batch repeats the Creates of v and u, then deletes v and updates u.
+            for (name, author) in [("v", author), ("u", author), ("h", gone)] {
                 try await node.database.writer.write { db in
                     try ObjectRecord(
                         id: "https://remote.example/objects/\(name)", type: "Note", attributedTo: author, isLocal: false, isPublic: true,
-                        document: CanonicalJSON.encode(object(name, "\(name)1")), published: Date(timeIntervalSince1970: 1_893_456_000),
+                        document: CanonicalJSON.encode(object(name, "\(name)1", by: author)), published: Date(timeIntervalSince1970: 1_893_456_000),
                         updated: nil
                     ).insert(db)
                 }
@@ -106,6 +107,9 @@ struct ContentLifecycleTests {
                 ("Create", author, object("z", "z1")),
                 ("Delete", other, "https://remote.example/objects/z"),
                 ("Update", author, object("w", "w2", updated: "2030-01-02T00:00:00Z")),
+                // An actor that deletes itself takes its objects along, stored before or earlier in the batch.
+                ("Create", gone, object("g", "g1", by: gone)),
+                ("Delete", gone, .string(gone)),
             ]
             // One transaction: the worker finds all of them pending at once and takes one batch.
             try await node.database.writer.write { db in
@@ -129,6 +133,8 @@ struct ContentLifecycleTests {
             #expect(try await content("y") == "y3")
             #expect(try await content("z") == "z1")
             #expect(try await content("w") == "w2")
+            #expect(try await content("g") == nil)
+            #expect(try await content("h") == nil)
             #expect(try await node.database.inboxCounts() == ["done": activities.count])
         }
     }
