@@ -6,7 +6,7 @@ import Foundation
 import Logging
 
 /// Follows between local and remote actors: following out, and the Follow / Accept / Reject /
-/// Undo activities that arrive.
+/// Undo / Block / Move activities that arrive.
 package struct FollowUseCase: Sendable {
     let node: Node
     var outbox: Outbox { Outbox(node: node) }
@@ -15,10 +15,13 @@ package struct FollowUseCase: Sendable {
         self.node = node
     }
 
-    /// Registers the inbox listeners for Follow and Undo (Accept and Reject are routed by `Node`).
+    /// Registers the inbox listeners for Follow, Undo, Block and Move (Accept and Reject are
+    /// routed by `Node`).
     func register(into listeners: inout InboxListeners) {
         listeners.on(.follow) { try await receiveFollow($0) }
         listeners.on(.undo) { try await receiveUndo($0) }
+        listeners.on(.block) { try await receiveBlock($0) }
+        listeners.on(.move) { try await receiveMove($0) }
     }
 
     /// Local organisation `name` follows the remote actor behind `handle` (`acct:user@host` or an
@@ -163,6 +166,40 @@ package struct FollowUseCase: Sendable {
         }
         guard let follow, follow.followerId == activity.actorID else { return }
         try await node.database.deleteFollow(follower: follow.followerId, followee: follow.followeeId)
+    }
+
+    /// Block of a local organisation by a remote actor: the follows between the two end, both
+    /// ways, as Mastodon ends them; nothing is sent back. (An Undo of the Block restores nothing.)
+    func receiveBlock(_ activity: InboxActivity) async throws {
+        guard let objectID = activity.document["object"]?.iri, let name = node.uris.localActorName(objectID),
+              let blocked = try await node.database.localActor(named: name)
+        else { return }
+        try await node.database.deleteFollow(follower: activity.actorID, followee: blocked.id)
+        try await node.database.deleteFollow(follower: blocked.id, followee: activity.actorID)
+    }
+
+    /// Move of an account that local organisations follow to a new one (Mastodon's account
+    /// migration): each follows the new account and unfollows the old, as Mastodon's own
+    /// followers do. Only when the old account moves itself and the new account, read fresh from
+    /// its origin, names the old one in `alsoKnownAs`.
+    func receiveMove(_ activity: InboxActivity) async throws {
+        let old = activity.actorID
+        guard activity.document["object"]?.iri == old, let targetID = activity.document["target"]?.iri, targetID != old else {
+            node.logger.info("move.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "object is not the actor, or no other target"])
+            return
+        }
+        let target = try await node.resolver.actor(id: targetID, refresh: true)
+        guard let record = try await node.database.actor(id: target.id),
+              try JSONParser(limits: .stored).parse(record.document)["alsoKnownAs"]?.iris.contains(old) == true
+        else {
+            node.logger.info("move.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "\(targetID) does not name \(old) in alsoKnownAs"])
+            return
+        }
+        let followers = try await node.database.follows(of: old, direction: .followers, limit: 10_000, offset: 0).ids
+        for name in followers.compactMap(node.uris.localActorName) {
+            try await follow(from: name, handle: target.id)
+            try await unfollow(from: name, actorID: old)
+        }
     }
 
     private func answerActivity(

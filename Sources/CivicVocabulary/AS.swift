@@ -33,6 +33,8 @@ public enum AS {
         case join = "Join"
         case leave = "Leave"
         case ignore = "Ignore"
+        case block = "Block"
+        case move = "Move"
     }
 
     /// Actor types the node knows.
