@@ -40,14 +40,37 @@ extension Response {
 }
 
 /// Content negotiation between ActivityPub clients and browsers.
-enum ActivityPubMediaType {
+package enum ActivityPubMediaType {
     static let response = "application/activity+json; charset=utf-8"
 
     /// True when the Accept header asks for an ActivityStreams document rather than a page.
     static func isRequested(by request: Request) -> Bool {
-        guard let accept = request.headers[.accept]?.lowercased() else { return false }
-        return accept.contains("application/activity+json") || accept.contains("application/ld+json")
-            || (accept.contains("application/json") && !accept.contains("text/html"))
+        request.headers[.accept].map(prefersActivityStreams) ?? false
+    }
+
+    /// True when `accept` ranks an ActivityStreams type (or plain JSON) above HTML. Ties go to
+    /// ActivityStreams types over HTML, and to HTML over plain JSON; wildcards rank nothing.
+    /// Quality values are read only when the header has any (fetchers send none).
+    package static func prefersActivityStreams(_ accept: String) -> Bool {
+        let accept = accept.lowercased()
+        guard accept.contains("q=") else {
+            return accept.contains("application/activity+json") || accept.contains("application/ld+json")
+                || (accept.contains("application/json") && !accept.contains("text/html"))
+        }
+        var activityStreams = 0.0, json = 0.0, html = 0.0
+        for range in accept.split(separator: ",") {
+            let parameters = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let type = parameters.first else { continue }
+            // An unreadable q counts as 0: the client did not say it wants this type.
+            let quality = parameters.dropFirst().first { $0.hasPrefix("q=") }.map { Double($0.dropFirst(2)) ?? 0 } ?? 1
+            switch type {
+            case "application/activity+json", "application/ld+json": activityStreams = max(activityStreams, quality)
+            case "application/json": json = max(json, quality)
+            case "text/html", "application/xhtml+xml": html = max(html, quality)
+            default: break
+            }
+        }
+        return (activityStreams > 0 && activityStreams >= html) || json > html
     }
 
     /// True when an inbox POST's Content-Type is ActivityStreams (either registered name, any
