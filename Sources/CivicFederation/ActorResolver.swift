@@ -26,6 +26,8 @@ package final class ActorResolver: Sendable {
         var cachedAt: Date
     }
     private let keys = Mutex<[String: CachedKey]>([:])
+    /// Actors that deleted themselves (bounded like the key cache).
+    private let forgotten = Mutex<Set<String>>([])
     /// Entries kept before the cache starts afresh (a bound, not an LRU: refills are one read each).
     static let maxCachedKeys = 20_000
     /// Hosts whose key fetch failed transiently (unreachable, timeout, 5xx), with the time until
@@ -96,17 +98,31 @@ package final class ActorResolver: Sendable {
         return (actor, key)
     }
 
-    /// The key `keyID` as this node last knew it, stale or not, without fetching anything: for an
-    /// actor's `Delete` of itself, when its documents answer 410. Nil when the node never knew it.
-    package func knownKey(id keyID: String) async throws -> (actor: ActorProfile, key: PublicKeyMaterial)? {
-        if let cached = keys.withLock({ $0[keyID] }) { return (cached.actor, cached.key) }
+    /// The key `keyID` as this node last knew it, without fetching anything, and whether it is
+    /// older than `staleAfter`: for an actor's `Delete` of itself, when its documents answer 410.
+    /// Nil when the node never knew it.
+    package func knownKey(id keyID: String) async throws -> (actor: ActorProfile, key: PublicKeyMaterial, isStale: Bool)? {
+        if let cached = keys.withLock({ $0[keyID] }) {
+            return (cached.actor, cached.key, clock.now.timeIntervalSince(cached.cachedAt) > staleAfter)
+        }
         guard let record = try await database.actor(keyID: keyID), !record.isLocal else { return nil }
-        return (record.profile, try Self.material(of: record.profile, keyID: keyID))
+        return (record.profile, try Self.material(of: record.profile, keyID: keyID), isStale(record))
     }
 
-    /// Drops the cached keys of an actor that deleted itself.
+    /// Drops the cached keys of an actor that deleted itself, and remembers it as deleted (see
+    /// `isForgotten`).
     package func forget(actor actorID: String) {
         keys.withLock { cache in cache = cache.filter { $0.value.actor.id != actorID } }
+        forgotten.withLock { forgotten in
+            if forgotten.count >= Self.maxCachedKeys { forgotten.removeAll(keepingCapacity: true) }
+            forgotten.insert(actorID)
+        }
+    }
+
+    /// True for an actor that deleted itself while this process ran: activities it sent before
+    /// the Delete was processed, still queued behind it, must not bring it or its content back.
+    package func isForgotten(_ actorID: String) -> Bool {
+        forgotten.withLock { $0.contains(actorID) }
     }
 
     private func lookUpKey(id keyID: String, refresh: Bool) async throws -> (actor: ActorProfile, key: PublicKeyMaterial) {

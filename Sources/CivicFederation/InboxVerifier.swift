@@ -61,10 +61,20 @@ package struct InboxVerifier: Sendable {
         return VerifiedActivity(activity: activity, signer: signer, signature: signature)
     }
 
-    /// The signer by the key this node knew, never fetched nor refreshed; nil when it knew none.
+    /// The signer of an actor's Delete of itself, by the key this node holds; nil when it holds
+    /// none. A key held longer than the cache keeps keys is first fetched again, so that a key the
+    /// actor has since replaced (a leaked one, say) cannot delete it here; only when the actor's
+    /// documents are gone (404, 410) does the held key decide.
     private func knownSigner(of signature: ParsedSignature) async throws -> ActorProfile? {
+        guard let (actor, key, isStale) = try await resolver.knownKey(id: signature.keyId) else { return nil }
+        if isStale {
+            do {
+                return try await verifiedSigner(of: signature)
+            } catch let error as FederationError where error.kind == .unauthorized && [404, 410].contains(error.status) {
+                // Gone at its origin: the held key is the last word.
+            }
+        }
         do {
-            guard let (actor, key) = try await resolver.knownKey(id: signature.keyId) else { return nil }
             try HTTPSignatureVerifier.verify(signature, with: key)
             return actor
         } catch let error as CryptoError {
@@ -89,7 +99,7 @@ package struct InboxVerifier: Sendable {
         } catch let error as FederationError where error.kind == .permanent || error.kind == .transient {
             throw FederationError(
                 .unauthorized, code: "signature.keyUnavailable",
-                reason: "could not get key \(signature.keyId): \(error.reason)")
+                reason: "could not get key \(signature.keyId): \(error.reason)", status: error.status)
         }
     }
 }

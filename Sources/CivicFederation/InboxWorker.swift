@@ -19,6 +19,9 @@ package struct InboxActivity: Sendable {
 package struct InboxListeners: Sendable {
     package typealias Listener = @Sendable (InboxActivity) async throws -> Void
     private var byType: [String: Listener] = [:]
+    /// Actors whose activities are marked done without a listener (actors that deleted
+    /// themselves while what they sent before was still queued).
+    package var ignores: @Sendable (_ actorID: String) -> Bool = { _ in false }
 
     package init() {}
 
@@ -86,7 +89,7 @@ package final class InboxWorker: Service, Sendable {
     private func process(_ item: InboxItemRecord, writes: InboxBatch) async -> String? {
         do {
             let document = try item.id.flatMap(handoff.take) ?? JSONParser(limits: .stored).parse(item.document)
-            if let listener = listeners.listener(for: item.type) {
+            if !listeners.ignores(item.actorId), let listener = listeners.listener(for: item.type) {
                 try await listener(
                     InboxActivity(id: item.activityId, type: item.type, actorID: item.actorId, document: document, batch: writes))
             }

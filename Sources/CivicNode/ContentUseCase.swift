@@ -108,6 +108,8 @@ struct ContentUseCase {
         activity.batch.dropPending(attributedTo: activity.actorID)
         node.resolver.forget(actor: activity.actorID)
         let removed = try await node.database.forgetRemoteActor(id: activity.actorID, at: node.clock.now)
+        // Again: a request verified while the rows went may have cached its key from them.
+        node.resolver.forget(actor: activity.actorID)
         node.logger.info("actor.deleted", metadata: [
             "actor.id": "\(activity.actorID)", "actor.objects": "\(removed.objects)", "actor.deliveries": "\(removed.deliveries)",
         ])

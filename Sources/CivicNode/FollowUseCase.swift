@@ -188,6 +188,13 @@ package struct FollowUseCase: Sendable {
             node.logger.info("move.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "object is not the actor, or no other target"])
             return
         }
+        // Followers first: a Move that concerns no organisation here costs no fetch.
+        var names: [String] = []
+        for state in ["accepted", "pending"] {
+            names += try await node.database.follows(of: old, direction: .followers, state: state, limit: 10_000, offset: 0).ids
+                .compactMap(node.uris.localActorName)
+        }
+        guard !names.isEmpty else { return }
         let target = try await node.resolver.actor(id: targetID, refresh: true)
         guard let record = try await node.database.actor(id: target.id),
               try JSONParser(limits: .stored).parse(record.document)["alsoKnownAs"]?.iris.contains(old) == true
@@ -195,10 +202,18 @@ package struct FollowUseCase: Sendable {
             node.logger.info("move.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "\(targetID) does not name \(old) in alsoKnownAs"])
             return
         }
-        let followers = try await node.database.follows(of: old, direction: .followers, limit: 10_000, offset: 0).ids
-        for name in followers.compactMap(node.uris.localActorName) {
-            try await follow(from: name, handle: target.id)
-            try await unfollow(from: name, actorID: old)
+        // Each organisation on its own: one that cannot move does not hold up the others.
+        var failures: [String] = []
+        for name in names {
+            do {
+                try await follow(from: name, handle: target.id)
+                try await unfollow(from: name, actorID: old)
+            } catch {
+                failures.append("\(name): \(error)")
+            }
+        }
+        guard failures.isEmpty else {
+            throw DomainError(.unavailable, code: "move.incomplete", message: "not moved: \(failures.joined(separator: "; "))")
         }
     }
 

@@ -46,6 +46,7 @@ package struct Node: Sendable {
     /// The inbox worker with this node's listeners registered.
     package func makeInboxWorker() -> InboxWorker {
         var listeners = InboxListeners()
+        listeners.ignores = { [resolver] in resolver.isForgotten($0) }
         FollowUseCase(node: self).register(into: &listeners)
         ContentUseCase(node: self).register(into: &listeners)
         ParticipationUseCase(node: self).register(into: &listeners)

@@ -47,9 +47,9 @@ struct BodyRefusal: Error {
         case .dataCorrupted(let context) where !context.codingPath.isEmpty:
             message = "\(Self.path(context.codingPath)): \(context.debugDescription)"
         case .dataCorrupted:
-            // The body parsed above, so JSONDecoder refused a number: one that does not fit the
-            // whole-number type of its field. It does not say which field.
-            message = "a number in the body does not fit its field"
+            // The body parsed above, so JSONDecoder refused a value it could not represent (such
+            // as a number that does not fit a whole-number field) without saying where.
+            message = "a value in the body does not fit its field"
         @unknown default:
             message = "the body does not have the shape this route takes"
         }

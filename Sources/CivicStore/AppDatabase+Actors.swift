@@ -34,6 +34,10 @@ extension AppDatabase {
                 return (objects, 0)
             }
             try db.execute(sql: "DELETE FROM actor WHERE id = ?", arguments: [id])
+            // Some servers give all their accounts one inbox: deliveries to it are for the others too.
+            let shared = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM actor WHERE inbox = ?1 OR sharedInbox = ?1)", arguments: [inbox]) ?? false
+            guard !shared else { return (objects, 0) }
             try db.execute(
                 sql: "UPDATE delivery SET state = 'failed', lastError = 'gone', updatedAt = ? WHERE state = 'pending' AND inbox = ?",
                 arguments: [StoredDate(date), inbox])

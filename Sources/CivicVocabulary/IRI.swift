@@ -54,12 +54,16 @@ public enum IRI {
         guard !host.hasSuffix(".") else { throw invalid(text, "has a host with a trailing dot") }
         if host.hasPrefix("[") {
             // Zone ids (`%eth0`) and IPvFuture (`[v1.x]`) name no server on the internet; an
-            // IPv4-mapped address is an IPv4 server under a second name, which a block of the
-            // IPv4 address would not cover.
+            // IPv4-mapped, IPv4-compatible or NAT64 address is an IPv4 server under a second name,
+            // which a block of the IPv4 address would not cover.
             guard let address = canonicalIPv6(host.dropFirst().dropLast()) else {
                 throw invalid(text, "has an IPv6 host that is not a plain address")
             }
-            guard !address.hasPrefix("::ffff:") else { throw invalid(text, "has an IPv4-mapped IPv6 host: use the IPv4 address") }
+            // inet_ntop writes dotted quads only for IPv4-mapped and IPv4-compatible addresses;
+            // 64:ff9b::/96 is NAT64's spelling of IPv4 addresses.
+            guard !address.contains("."), !address.hasPrefix("64:ff9b::") else {
+                throw invalid(text, "has an IPv6 host that spells an IPv4 address: use the IPv4 address")
+            }
         }
         return url
     }

@@ -110,6 +110,9 @@ struct ContentLifecycleTests {
                 // An actor that deletes itself takes its objects along, stored before or earlier in the batch.
                 ("Create", gone, object("g", "g1", by: gone)),
                 ("Delete", gone, .string(gone)),
+                // What it sent before its Delete was processed, queued behind it, brings nothing back.
+                ("Create", gone, object("k", "k1", by: gone)),
+                ("Update", gone, ["id": .string(gone), "type": "Person", "inbox": .string("\(gone)/inbox")]),
             ]
             // One transaction: the worker finds all of them pending at once and takes one batch.
             try await node.database.writer.write { db in
@@ -135,6 +138,8 @@ struct ContentLifecycleTests {
             #expect(try await content("w") == "w2")
             #expect(try await content("g") == nil)
             #expect(try await content("h") == nil)
+            #expect(try await content("k") == nil)
+            #expect(try await node.database.actor(id: gone) == nil)
             #expect(try await node.database.inboxCounts() == ["done": activities.count])
         }
     }

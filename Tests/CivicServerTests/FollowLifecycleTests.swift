@@ -62,7 +62,8 @@ struct FollowLifecycleTests {
             let node = network.nodes[0]
             try await withScriptedServers(count: 1) { servers in
                 try await node.organization("alpha")
-                let alpha = "\(node.base)/actors/alpha"
+                try await node.organization("beta")
+                let (alpha, beta) = ("\(node.base)/actors/alpha", "\(node.base)/actors/beta")
                 let key = try RSAKeyPair.generate()
                 let (olive, nova, mallory) = ("\(servers[0].base)/users/olive", "\(servers[0].base)/users/nova", "\(servers[0].base)/users/mallory")
                 servers[0].script("/users/olive", Self.person(olive, key: key))
@@ -70,6 +71,15 @@ struct FollowLifecycleTests {
                 servers[0].script("/users/mallory", Self.person(mallory, key: try RSAKeyPair.generate()))
                 try await FollowUseCase(node: node.node).follow(from: "alpha", handle: olive)
                 try await node.database.acceptFollow(follower: alpha, followee: olive)
+                // beta's follow of olive is still waiting for olive's answer: it moves too.
+                try await FollowUseCase(node: node.node).follow(from: "beta", handle: olive)
+
+                // A Move of an account no organisation here follows fetches nothing.
+                let unfollowedKey = try RSAKeyPair.generate()
+                let stranger = "\(servers[0].base)/users/stranger"
+                servers[0].script("/users/stranger", Self.person(stranger, key: unfollowedKey))
+                let strangerMove = Self.activity("Move", by: stranger, ["object": .string(stranger), "target": .string("\(servers[0].base)/users/slow")])
+                #expect(try await ActorDeletionTests.post(strangerMove, by: stranger, key: unfollowedKey, to: node).status == 202)
 
                 // mallory does not claim to be olive: nothing moves.
                 for (target, object) in [(mallory, olive), (nova, nova)] {
@@ -84,8 +94,11 @@ struct FollowLifecycleTests {
                 let move = Self.activity("Move", by: olive, ["object": .string(olive), "target": .string(nova)])
                 #expect(try await ActorDeletionTests.post(move, by: olive, key: key, to: node).status == 202)
                 try await network.waitUntilQuiet()
+                #expect(!servers[0].requests.contains("/users/slow"))
                 #expect(try await node.database.follow(follower: alpha, followee: olive) == nil)
                 #expect(try await node.database.follow(follower: alpha, followee: nova)?.state == "pending")
+                #expect(try await node.database.follow(follower: beta, followee: olive) == nil)
+                #expect(try await node.database.follow(follower: beta, followee: nova)?.state == "pending")
             }
         }
     }

@@ -50,7 +50,9 @@ struct IRITests {
         #expect(try IRI.authority(of: "https://[2001:DB8:0:0::1]:443/a") == "[2001:db8::1]")
         #expect(IRI.sameOrigin("https://[2001:db8::1]/a", "https://[2001:0db8:0000::0001]/b"))
         #expect(!IRI.sameOrigin("https://[2001:db8::1]/a", "https://[2001:db8::2]/a"))
-        for hostile in ["https://[fe80::1%25eth0]/x", "https://[v1.x]/", "https://[::ffff:1.2.3.4]/x", "https://[2001:db8::g]/", "https://[1.2.3.4]/"] {
+        for hostile in ["https://[fe80::1%25eth0]/x", "https://[v1.x]/", "https://[::ffff:1.2.3.4]/x", "https://[2001:db8::g]/", "https://[1.2.3.4]/",
+            "https://[::1.2.3.4]/x", "https://[64:ff9b::102:304]/x",
+        ] {
             #expect(throws: VocabularyError.self, "\(hostile)") { try IRI.origin(of: hostile) }
         }
         #expect(IRI.canonicalIPv6("2001:DB8:0:0:0:0:0:1") == "2001:db8::1")
