@@ -51,6 +51,7 @@ package struct Node: Sendable {
         ContentUseCase(node: self).register(into: &listeners)
         ParticipationUseCase(node: self).register(into: &listeners)
         AnnounceUseCase(node: self).register(into: &listeners)
+        ReportUseCase(node: self).register(into: &listeners)
         // Accept and Reject answer either a Join or a Follow.
         for (type, accepted) in [(AS.ActivityType.accept, true), (.reject, false)] {
             listeners.on(type) { activity in

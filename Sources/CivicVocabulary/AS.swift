@@ -35,6 +35,7 @@ public enum AS {
         case ignore = "Ignore"
         case block = "Block"
         case move = "Move"
+        case flag = "Flag"
     }
 
     /// Actor types the node knows.

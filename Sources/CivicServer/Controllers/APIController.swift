@@ -121,6 +121,9 @@ struct APIController<Context: RequestContext> {
         api.get("queue") { _, _ in
             try await QueueUseCase(node: node).status()
         }
+        api.get("reports") { _, _ in
+            try await ReportUseCase(node: node).list().map(ReportResponse.init)
+        }
         api.get("blocks") { _, _ in
             try await BlockUseCase(node: node).list().map(BlockResponse.init)
         }
@@ -306,6 +309,23 @@ struct BlockRequest: Decodable {
         case (nil, let actor?): .actor(actor)
         default: throw DomainError.invalid(field: "domain", reason: "give either a domain or an actor")
         }
+    }
+}
+
+/// A report forwarded by another server's moderators.
+struct ReportResponse: ResponseEncodable {
+    var id: Int64
+    var reporter: String
+    var objects: [String]
+    var comment: String?
+    var receivedAt: String
+
+    init(_ record: ReportRecord) {
+        id = record.id ?? 0
+        reporter = record.reporterId
+        objects = record.objectIDs
+        comment = record.comment
+        receivedAt = Timestamp.string(record.receivedAt)
     }
 }
 

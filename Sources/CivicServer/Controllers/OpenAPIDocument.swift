@@ -113,6 +113,9 @@ enum OpenAPIDocument {
             "/queue": [
                 "get": operation("queueStatus", "Inbox and delivery counts, unavailable hosts", success: "200", returns: "QueueStatus", errors: ["401"]),
             ],
+            "/reports": [
+                "get": operation("listReports", "Reports other servers forwarded about this node's organisations and content, newest first (the last 100)", success: "200", returns: "ReportList", errors: ["401"]),
+            ],
             "/blocks": [
                 "get": operation("listBlocks", "Blocked domains and actors", success: "200", returns: "BlockList", errors: ["401"]),
                 "post": operation(
@@ -192,6 +195,10 @@ enum OpenAPIDocument {
             ],
             "BlockEntry": object(["value": string, "kind": ["enum": ["domain", "actor"]], "reason": string, "createdAt": dateTime], required: ["value", "kind", "createdAt"]),
             "BlockList": ["type": "array", "items": ref("BlockEntry")],
+            "Report": object(
+                ["id": ["type": "integer"], "reporter": string, "objects": ["type": "array", "items": string], "comment": string, "receivedAt": dateTime],
+                required: ["id", "reporter", "objects", "receivedAt"]),
+            "ReportList": ["type": "array", "items": ref("Report")],
             "BlockAdded": object([
                 "block": ref("BlockEntry"),
                 "removed": object(["actors": ["type": "integer"], "objects": ["type": "integer"], "deliveries": ["type": "integer"]], required: ["actors", "objects", "deliveries"]),

@@ -7,6 +7,7 @@ enum Migrations {
         migrator.registerMigration("20261126-foundation", migrate: foundation)
         migrator.registerMigration("20261126-objects", migrate: objects)
         migrator.registerMigration("20261127-blocks", migrate: blocks)
+        migrator.registerMigration("20261127-reports", migrate: reports)
         return migrator
     }
 
@@ -161,6 +162,19 @@ enum Migrations {
             table.column("kind", .text).notNull().check { ["domain", "actor"].contains($0) }
             table.column("reason", .text)
             table.column("createdAt", .datetime).notNull()
+        }
+    }
+
+    /// Reports (`Flag`) that other servers' moderators forward about this node's actors and content.
+    private static func reports(_ db: Database) throws {
+        try db.create(table: "report") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("activityId", .text).notNull().unique()
+            table.column("reporterId", .text).notNull()
+            // The reported local actors and objects: IRIs, one a line.
+            table.column("objects", .text).notNull()
+            table.column("comment", .text)
+            table.column("receivedAt", .datetime).notNull()
         }
     }
 }
