@@ -136,10 +136,7 @@ struct ActorDeletionTests {
                 for (name, inbox) in [("carol", "\(base)/actors/carol/inbox"), ("erin", "\(base)/inbox"), ("frank", "\(base)/inbox")] {
                     let id = "\(base)/actors/\(name)", key = try RSAKeyPair.generate()
                     keys[id] = key
-                    servers[0].script("/actors/\(name)", .activityJSON(String(decoding: CanonicalJSON.encode([
-                        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"], "id": .string(id), "type": "Person",
-                        "inbox": .string(inbox), "publicKey": ["id": .string("\(id)#main-key"), "owner": .string(id), "publicKeyPem": .string(key.publicKeyPEM)],
-                    ]), as: UTF8.self)))
+                    servers[0].script("/actors/\(name)", .actor(id, key: key, inbox: inbox))
                     let follow: JSONValue = [
                         "@context": .string(AS.context), "id": .string("\(id)/follows/1"), "type": "Follow", "actor": .string(id), "object": .string(alpha.id),
                     ]

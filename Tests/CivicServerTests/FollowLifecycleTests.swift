@@ -9,18 +9,6 @@ import Testing
 /// Move of an account that organisations follow to a new one.
 @Suite("Blocks and moves of remote accounts", .serialized, .liveNodes)
 struct FollowLifecycleTests {
-    /// An actor document on a scripted server, with `alsoKnownAs` when given.
-    static func person(_ id: String, key: RSAKeyPair, alsoKnownAs: [String] = []) -> ScriptedServer.Answer {
-        var members: [String: JSONValue] = [
-            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "id": .string(id), "type": "Person", "preferredUsername": .string(String(id.split(separator: "/").last!)),
-            "inbox": .string("\(id)/inbox"),
-            "publicKey": ["id": .string("\(id)#main-key"), "owner": .string(id), "publicKeyPem": .string(key.publicKeyPEM)],
-        ]
-        if !alsoKnownAs.isEmpty { members["alsoKnownAs"] = .array(alsoKnownAs.map { .string($0) }) }
-        return .activityJSON(String(decoding: CanonicalJSON.encode(.object(members)), as: UTF8.self))
-    }
-
     static func activity(_ type: String, by actor: String, _ members: [String: JSONValue]) -> JSONValue {
         .object(members.merging([
             "@context": .string(AS.context), "id": .string("\(actor)/activities/\(UUID().uuidString)"), "type": .string(type),
@@ -36,7 +24,7 @@ struct FollowLifecycleTests {
                 let alpha = try await node.organization("alpha"), beta = try await node.organization("beta")
                 let key = try RSAKeyPair.generate()
                 let rita = "\(servers[0].base)/users/rita"
-                servers[0].script("/users/rita", Self.person(rita, key: key))
+                servers[0].script("/users/rita", ScriptedServer.Answer.actor(rita, key: key))
                 for followee in [alpha.id, beta.id] {
                     let follow = Self.activity("Follow", by: rita, ["object": .string(followee)])
                     #expect(try await ActorDeletionTests.post(follow, by: rita, key: key, to: node).status == 202)
@@ -66,9 +54,9 @@ struct FollowLifecycleTests {
                 let (alpha, beta) = ("\(node.base)/actors/alpha", "\(node.base)/actors/beta")
                 let key = try RSAKeyPair.generate()
                 let (olive, nova, mallory) = ("\(servers[0].base)/users/olive", "\(servers[0].base)/users/nova", "\(servers[0].base)/users/mallory")
-                servers[0].script("/users/olive", Self.person(olive, key: key))
-                servers[0].script("/users/nova", Self.person(nova, key: try RSAKeyPair.generate(), alsoKnownAs: [olive]))
-                servers[0].script("/users/mallory", Self.person(mallory, key: try RSAKeyPair.generate()))
+                servers[0].script("/users/olive", ScriptedServer.Answer.actor(olive, key: key))
+                servers[0].script("/users/nova", ScriptedServer.Answer.actor(nova, key: try RSAKeyPair.generate(), alsoKnownAs: [olive]))
+                servers[0].script("/users/mallory", ScriptedServer.Answer.actor(mallory, key: try RSAKeyPair.generate()))
                 try await FollowUseCase(node: node.node).follow(from: "alpha", handle: olive)
                 try await node.database.acceptFollow(follower: alpha, followee: olive)
                 // beta's follow of olive is still waiting for olive's answer: it moves too.
@@ -77,7 +65,7 @@ struct FollowLifecycleTests {
                 // A Move of an account no organisation here follows fetches nothing.
                 let unfollowedKey = try RSAKeyPair.generate()
                 let stranger = "\(servers[0].base)/users/stranger"
-                servers[0].script("/users/stranger", Self.person(stranger, key: unfollowedKey))
+                servers[0].script("/users/stranger", ScriptedServer.Answer.actor(stranger, key: unfollowedKey))
                 let strangerMove = Self.activity("Move", by: stranger, ["object": .string(stranger), "target": .string("\(servers[0].base)/users/slow")])
                 #expect(try await ActorDeletionTests.post(strangerMove, by: stranger, key: unfollowedKey, to: node).status == 202)
 

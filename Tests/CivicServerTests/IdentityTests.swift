@@ -11,13 +11,7 @@ import Testing
 @Suite("Identity cannot be borrowed through redirects, key owners or WebFinger aliases", .serialized, .liveNodes)
 struct IdentityTests {
     static func person(_ id: String, name: String, key: RSAKeyPair, url: String? = nil) -> ScriptedServer.Answer {
-        var members: [String: JSONValue] = [
-            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "id": .string(id), "type": "Person", "preferredUsername": .string(name), "inbox": .string("\(id)/inbox"),
-            "publicKey": ["id": .string("\(id)#main-key"), "owner": .string(id), "publicKeyPem": .string(key.publicKeyPEM)],
-        ]
-        if let url { members["url"] = .string(url) }
-        return .activityJSON(String(decoding: CanonicalJSON.encode(.object(members)), as: UTF8.self))
+        .actor(id, key: key, name: name, url: url)
     }
 
     /// A node and a scripted hostile server publishing actor `mallory` (its id and key given to `body`).

@@ -15,11 +15,7 @@ struct ReportTests {
             try await withScriptedServers(count: 1) { servers in
                 let alpha = try await node.organization("alpha")
                 let moderator = "\(servers[0].base)/actor", key = try RSAKeyPair.generate()
-                servers[0].script("/actor", .activityJSON(String(decoding: CanonicalJSON.encode([
-                    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"], "id": .string(moderator),
-                    "type": "Application", "preferredUsername": .string(servers[0].authority), "inbox": .string("\(moderator)/inbox"),
-                    "publicKey": ["id": .string("\(moderator)#main-key"), "owner": .string(moderator), "publicKeyPem": .string(key.publicKeyPEM)],
-                ]), as: UTF8.self)))
+                servers[0].script("/actor", .actor(moderator, type: "Application", key: key, name: servers[0].authority))
                 func flag(_ id: String, _ objects: [String], _ content: String) -> JSONValue {
                     [
                         "@context": .string(AS.context), "id": .string("\(servers[0].base)/\(id)"), "type": "Flag", "actor": .string(moderator),

@@ -1,3 +1,5 @@
+import CivicCrypto
+import CivicVocabulary
 import Foundation
 import Hummingbird
 import LoopbackPorts
@@ -22,6 +24,23 @@ package final class ScriptedServer: Sendable {
         /// An ActivityPub document.
         package static func activityJSON(_ body: String) -> Answer {
             Answer(status: .ok, headers: [.contentType: "application/activity+json"], body: body)
+        }
+
+        /// An actor document with an RSA key under `ID#main-key`, as fediverse servers publish them;
+        /// its name is the id's last segment and its inbox `ID/inbox` unless given.
+        package static func actor(
+            _ id: String, type: String = "Person", key: RSAKeyPair, name: String? = nil, inbox: String? = nil, alsoKnownAs: [String] = [],
+            url: String? = nil
+        ) -> Answer {
+            var members: [String: JSONValue] = [
+                "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                "id": .string(id), "type": .string(type), "preferredUsername": .string(name ?? String(id.split(separator: "/").last ?? "")),
+                "inbox": .string(inbox ?? "\(id)/inbox"),
+                "publicKey": ["id": .string("\(id)#main-key"), "owner": .string(id), "publicKeyPem": .string(key.publicKeyPEM)],
+            ]
+            if !alsoKnownAs.isEmpty { members["alsoKnownAs"] = .array(alsoKnownAs.map { .string($0) }) }
+            if let url { members["url"] = .string(url) }
+            return .activityJSON(String(decoding: CanonicalJSON.encode(.object(members)), as: UTF8.self))
         }
 
         /// A WebFinger answer linking `actor` as the `self` of `subject`.
