@@ -1,3 +1,4 @@
+import CivicModel
 import CivicStore
 import CivicVocabulary
 import Foundation
@@ -42,13 +43,26 @@ package final class InboxWorker: Service, Sendable {
     let wake: WakeSignal
     /// Where the inbox leaves the activities it parsed.
     let handoff: InboxHandoff
+    let clock: any Clock
 
-    package init(database: AppDatabase, listeners: InboxListeners, wake: WakeSignal, handoff: InboxHandoff, logger: Logger) {
+    package init(
+        database: AppDatabase, listeners: InboxListeners, wake: WakeSignal, handoff: InboxHandoff, clock: any Clock, logger: Logger
+    ) {
         self.database = database
         self.listeners = listeners
         self.wake = wake
         self.handoff = handoff
+        self.clock = clock
         self.logger = logger
+    }
+
+    /// What became of one item.
+    enum Outcome {
+        case done
+        /// Failed for good, with the reason.
+        case failed(String)
+        /// Failed for a transient reason (a server that did not answer): tried again at `at`.
+        case retry(String, at: Date)
     }
 
     package func run() async throws {
@@ -64,20 +78,25 @@ package final class InboxWorker: Service, Sendable {
         while !Task.isCancelled {
             let batch: [InboxItemRecord]
             do {
-                batch = try await database.pendingInboxItems(limit: 64)
+                batch = try await database.pendingInboxItems(limit: 64, now: clock.now)
             } catch {
                 logger.error("inbox.read.failed", metadata: ["error": "\(error)"])
                 return
             }
             if batch.isEmpty { return }
             var outcomes: [(id: Int64, failure: String?)] = []
+            var retrying: [(id: Int64, error: String, at: Date)] = []
             let writes = InboxBatch()
             for item in batch {
                 guard let id = item.id else { continue }
-                outcomes.append((id, await process(item, writes: writes)))
+                switch await process(item, writes: writes) {
+                case .done: outcomes.append((id, nil))
+                case .failed(let reason): outcomes.append((id, reason))
+                case .retry(let reason, let at): retrying.append((id, reason, at))
+                }
             }
             do {
-                try await database.finishInboxItems(outcomes, storing: writes.pending)
+                try await database.finishInboxItems(outcomes, retrying: retrying, storing: writes.pending)
             } catch {
                 logger.error("inbox.finish.failed", metadata: ["error": "\(error)"])
                 return
@@ -85,20 +104,28 @@ package final class InboxWorker: Service, Sendable {
         }
     }
 
-    /// Runs the listener; returns the failure to record, or nil.
-    private func process(_ item: InboxItemRecord, writes: InboxBatch) async -> String? {
+    /// Runs the listener. A failure for a transient reason is tried again on `RetryPolicy`'s
+    /// schedule (like a delivery), until the schedule runs out.
+    private func process(_ item: InboxItemRecord, writes: InboxBatch) async -> Outcome {
         do {
             let document = try item.id.flatMap(handoff.take) ?? JSONParser(limits: .stored).parse(item.document)
             if !listeners.ignores(item.actorId), let listener = listeners.listener(for: item.type) {
                 try await listener(
                     InboxActivity(id: item.activityId, type: item.type, actorID: item.actorId, document: document, batch: writes))
             }
-            return nil
+            return .done
         } catch {
             logger.warning(
                 "inbox.process.failed",
                 metadata: ["activity.id": "\(item.activityId)", "activity.type": "\(item.type)", "error": "\(error)"])
-            return String(describing: error)
+            let transient = (error as? FederationError)?.kind == .transient || (error as? DomainError)?.kind == .unavailable
+            if transient, let id = item.id,
+               let next = RetryPolicy().nextAttempt(
+                   after: item.attempts + 1, now: clock.now, retryAfter: (error as? FederationError)?.retryAfter, jitterSeed: id)
+            {
+                return .retry(String(describing: error), at: next)
+            }
+            return .failed(String(describing: error))
         }
     }
 }

@@ -59,7 +59,7 @@ package struct Node: Sendable {
                 try await FollowUseCase(node: self).receiveAnswer(activity, accepted: accepted)
             }
         }
-        return InboxWorker(database: database, listeners: listeners, wake: inboxWake, handoff: inboxHandoff, logger: logger)
+        return InboxWorker(database: database, listeners: listeners, wake: inboxWake, handoff: inboxHandoff, clock: clock, logger: logger)
     }
 
     /// Closes outbound connections.

@@ -8,6 +8,7 @@ enum Migrations {
         migrator.registerMigration("20261126-objects", migrate: objects)
         migrator.registerMigration("20261127-blocks", migrate: blocks)
         migrator.registerMigration("20261127-reports", migrate: reports)
+        migrator.registerMigration("20261127-inbox-retries", migrate: inboxRetries)
         return migrator
     }
 
@@ -163,6 +164,11 @@ enum Migrations {
             table.column("reason", .text)
             table.column("createdAt", .datetime).notNull()
         }
+    }
+
+    /// Inbox items whose processing failed for a transient reason wait here until they are due again.
+    private static func inboxRetries(_ db: Database) throws {
+        try db.alter(table: "inboxItem") { table in table.add(column: "nextAttemptAt", .datetime) }
     }
 
     /// Reports (`Flag`) that other servers' moderators forward about this node's actors and content.

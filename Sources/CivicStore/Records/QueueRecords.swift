@@ -60,6 +60,8 @@ package struct InboxItemRecord: Codable, Sendable, FetchableRecord, PersistableR
     package var state: String
     package var attempts: Int
     package var lastError: String?
+    /// When a pending item that failed for a transient reason is due again; nil when due now.
+    package var nextAttemptAt: Date?
 
     package init(activityId: String, actorId: String, type: String, document: Data, receivedAt: Date) {
         self.activityId = activityId
