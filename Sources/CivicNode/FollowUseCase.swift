@@ -202,18 +202,21 @@ package struct FollowUseCase: Sendable {
             node.logger.info("move.ignored", metadata: ["activity.id": "\(activity.id)", "reason": "\(targetID) does not name \(old) in alsoKnownAs"])
             return
         }
-        // Each organisation on its own: one that cannot move does not hold up the others.
-        var failures: [String] = []
+        // Each organisation on its own: one that cannot move does not hold up the others. When a
+        // server did not answer, the worker tries again later, for those not moved yet (the moved
+        // ones no longer follow the old account).
+        var failures: [String] = [], transient = false
         for name in names {
             do {
                 try await follow(from: name, handle: target.id)
                 try await unfollow(from: name, actorID: old)
             } catch {
                 failures.append("\(name): \(error)")
+                transient = transient || (error as? DomainError)?.kind == .unavailable || (error as? FederationError)?.kind == .transient
             }
         }
         guard failures.isEmpty else {
-            throw DomainError(.unavailable, code: "move.incomplete", message: "not moved: \(failures.joined(separator: "; "))")
+            throw DomainError(transient ? .unavailable : .invalid, code: "move.incomplete", message: "not moved: \(failures.joined(separator: "; "))")
         }
     }
 
