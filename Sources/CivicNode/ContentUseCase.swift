@@ -34,19 +34,37 @@ struct ContentUseCase {
     /// Stores a received object by `author` (already checked to be its owner), sanitised, with
     /// the key whose proof verified, as part of the inbox worker's batch.
     func store(_ document: JSONValue, author: String, with batch: InboxBatch) async throws {
-        if let id = document.iri, node.blocks.blocks(id) || node.blocks.blocks(author) {
-            node.logger.info("content.blocked", metadata: ["object.id": "\(id)", "object.author": "\(author)"])
-            return
-        }
-        do {
-            try IncomingActivity.checkListLengths(document)
-        } catch {
-            node.logger.info("content.refused", metadata: ["object.id": "\(document.iri ?? "")", "error": "\(error.reason)"])
-            return
-        }
+        if let (event, metadata) = refusal(of: document, author: author) { return node.logger.info("\(event)", metadata: metadata) }
         guard var record = try record(for: document, author: author) else { return }
         record.proofVerificationMethod = try await verifiedProof(of: document, author: author)
         batch.insert(record)
+    }
+
+    /// What a `Create` changes, decided as it arrives, when that needs nothing but the activity:
+    /// its object embedded, of a type kept, with no proof to check again, and nothing to refuse.
+    /// The inbox then stores the object in the transaction that stores the activity. Anything
+    /// else is `later`: the worker decides, and logs what it refuses.
+    func effectOnReceipt(of activity: IncomingActivity) -> ReceiptEffect {
+        guard activity.type == AS.ActivityType.create.rawValue, let object = activity.object, case .object = object,
+              object["proof"] == nil, object.types.first.map(Self.keptTypes.contains) == true,
+              !node.resolver.isForgotten(activity.actor), refusal(of: object, author: activity.actor) == nil,
+              let record = try? record(for: object, author: activity.actor)
+        else { return .later }
+        return .store(record)
+    }
+
+    /// Why a received object by `author` is not kept, as a log event: it is from a blocked actor
+    /// or domain, or over the list limits. Nil when it may be kept.
+    private func refusal(of document: JSONValue, author: String) -> (String, Logger.Metadata)? {
+        if let id = document.iri, node.blocks.blocks(id) || node.blocks.blocks(author) {
+            return ("content.blocked", ["object.id": "\(id)", "object.author": "\(author)"])
+        }
+        do {
+            try IncomingActivity.checkListLengths(document)
+            return nil
+        } catch {
+            return ("content.refused", ["object.id": "\(document.iri ?? "")", "error": "\(error.reason)"])
+        }
     }
 
     func receiveUpdate(_ activity: InboxActivity) async throws {

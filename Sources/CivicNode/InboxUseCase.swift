@@ -5,7 +5,8 @@ import CivicStore
 import CivicVocabulary
 import Foundation
 
-/// Receiving activities: verify, persist once, and leave side effects to the inbox worker.
+/// Receiving activities: verify, persist once, and leave side effects to the inbox worker (or,
+/// for content that needs nothing else, store it with the activity).
 package struct InboxUseCase: Sendable {
     let node: Node
 
@@ -52,14 +53,20 @@ package struct InboxUseCase: Sendable {
         // Stored as the bytes received (valid JSON within the inbox's limits, as just parsed): what
         // the sender signed the digest of, and no second encoding. A server that talks to us is
         // up: deliveries parked behind it may go again.
-        let row = try await node.database.enqueueInbox(
+        let receipt = try await node.database.receiveInbox(
             InboxItemRecord(
                 activityId: activity.id, actorId: activity.actor, type: activity.type,
                 document: request.body, receivedAt: node.clock.now),
-            senderHost: verified.signer.host)
-        guard let row else { return .duplicate }
-        node.inboxHandoff.put(row, activity.document)
-        node.inboxWake.signal()
+            senderHost: verified.signer.host, effect: ContentUseCase(node: node).effectOnReceipt(of: activity))
+        switch receipt {
+        case .duplicate:
+            return .duplicate
+        case .processed:
+            break
+        case .queued(let row):
+            node.inboxHandoff.put(row, activity.document)
+            node.inboxWake.signal()
+        }
         return .accepted
     }
 }

@@ -2,14 +2,106 @@ import CivicModel
 import Foundation
 import GRDB
 
+/// What receiving an activity changes, when that is known as it arrives: then it is processed in
+/// the transaction that stores it, with no pass of the inbox worker.
+package enum ReceiptEffect: Sendable {
+    /// Processing is left to the inbox worker (it may fetch, answer, or depend on earlier rows).
+    case later
+    /// The received object, stored unless one with its id exists (or its author is gone by the
+    /// time of the commit: an actor that deleted itself meanwhile).
+    case store(ObjectRecord)
+}
+
+/// What became of a received activity.
+package enum InboxReceipt: Sendable, Equatable {
+    /// Stored pending, as this row, for the inbox worker.
+    case queued(Int64)
+    /// Stored and processed in the same transaction.
+    case processed
+    /// An activity with this id was received before; nothing changed.
+    case duplicate
+}
+
+/// One activity in a group commit of the inbox.
+package struct InboxArrival: Sendable {
+    package var item: InboxItemRecord
+    package var senderHost: String?
+    package var effect: ReceiptEffect
+
+    package init(item: InboxItemRecord, senderHost: String? = nil, effect: ReceiptEffect = .later) {
+        self.item = item
+        self.senderHost = senderHost
+        self.effect = effect
+    }
+}
+
 extension AppDatabase {
-    /// Persists a verified inbox activity and returns its row id, or nil when an activity with
-    /// this id was already received: redelivery is a no-op. In the same transaction, a sender's host that
-    /// was marked unavailable is marked available again (it is evidently up), and its parked
-    /// deliveries become due.
+    /// Persists a verified inbox activity and, where `effect` is known, processes it in the same
+    /// transaction: but only while no earlier activity waits for the inbox worker, so that
+    /// activities still take effect in the order they arrived. Redelivery is a no-op. In the same
+    /// transaction, a sender's host that was marked unavailable is marked available again (it is
+    /// evidently up), and its parked deliveries become due.
     /// Concurrent calls share one transaction (group commit); each returns after its commit.
+    package func receiveInbox(_ item: InboxItemRecord, senderHost: String? = nil, effect: ReceiptEffect = .later) async throws -> InboxReceipt {
+        try await inboxCommit.submit(InboxArrival(item: item, senderHost: senderHost, effect: effect))
+    }
+
+    /// Persists a verified inbox activity for the inbox worker and returns its row id, or nil when
+    /// an activity with this id was already received.
     package func enqueueInbox(_ item: InboxItemRecord, senderHost: String? = nil) async throws -> Int64? {
-        try await inboxCommit.submit((item, senderHost))
+        guard case .queued(let row) = try await receiveInbox(item, senderHost: senderHost) else { return nil }
+        return row
+    }
+
+    /// The group commit's write: the arrivals of one transaction, in order.
+    package static func storeInbox(_ arrivals: [InboxArrival], _ db: Database) throws -> [InboxReceipt] {
+        // One prepared statement for every row, and each sending host checked once per commit.
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO inboxItem (activityId, actorId, type, document, receivedAt, state, attempts)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        // Retries waiting for their time are out of order already, and do not hold others back.
+        var waiting = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM inboxItem WHERE state = 'pending' AND nextAttemptAt IS NULL)
+            """)) ?? true
+        var hosts: [String: Date] = [:]
+        var receipts: [InboxReceipt] = []
+        receipts.reserveCapacity(arrivals.count)
+        for arrival in arrivals {
+            let item = arrival.item
+            let processNow: Bool
+            if case .later = arrival.effect { processNow = false } else { processNow = !waiting }
+            try insert.execute(arguments: [
+                item.activityId, item.actorId, item.type, item.document, StoredDate(item.receivedAt), processNow ? "done" : "pending", processNow ? 1 : 0,
+            ])
+            if let senderHost = arrival.senderHost { hosts[senderHost] = item.receivedAt }
+            guard db.changesCount > 0 else {
+                receipts.append(.duplicate)
+                continue
+            }
+            guard processNow else {
+                receipts.append(.queued(db.lastInsertedRowID))
+                waiting = true
+                continue
+            }
+            if case .store(let object) = arrival.effect { try storeReceivedObject(object, db) }
+            receipts.append(.processed)
+        }
+        for (host, now) in hosts { try Self.markHostAvailable(host, now: now, db) }
+        return receipts
+    }
+
+    /// Stores an object received with its activity, unless one with its id exists or its author
+    /// is not known here any more.
+    private static func storeReceivedObject(_ object: ObjectRecord, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO object (id, type, attributedTo, isLocal, isPublic, document, published, updated, proofVerificationMethod)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM actor WHERE id = ?)
+            """)
+        try statement.execute(arguments: [
+            object.id, object.type, object.attributedTo, object.isLocal, object.isPublic, object.document,
+            StoredDate(object.published), object.updated.map(StoredDate.init), object.proofVerificationMethod, object.attributedTo,
+        ])
     }
 
     /// The oldest pending inbox items that are due at `now` (items waiting for a retry are not).

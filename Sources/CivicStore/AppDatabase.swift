@@ -8,7 +8,7 @@ package final class AppDatabase: Sendable {
     /// The GRDB writer (a `DatabasePool` on a file in WAL mode).
     package let writer: any DatabaseWriter
     /// Inbox rows arriving together are committed together.
-    let inboxCommit: GroupCommit<(InboxItemRecord, String?), Int64?>
+    let inboxCommit: GroupCommit<InboxArrival, InboxReceipt>
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     package static func open(path: String) throws -> AppDatabase {
@@ -25,21 +25,7 @@ package final class AppDatabase: Sendable {
     /// Wraps a writer and migrates it.
     package init(writer: any DatabaseWriter) throws {
         self.writer = writer
-        inboxCommit = GroupCommit(writer: writer) { db, items in
-            // One prepared statement for every row, and each sending host checked once per commit.
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO inboxItem (activityId, actorId, type, document, receivedAt, state, attempts)
-                VALUES (?, ?, ?, ?, ?, 'pending', 0)
-                """)
-            var hosts: [String: Date] = [:]
-            let inserted = try items.map { item, senderHost in
-                try insert.execute(arguments: [item.activityId, item.actorId, item.type, item.document, StoredDate(item.receivedAt)])
-                if let senderHost { hosts[senderHost] = item.receivedAt }
-                return db.changesCount > 0 ? db.lastInsertedRowID : nil
-            }
-            for (host, now) in hosts { try Self.markHostAvailable(host, now: now, db) }
-            return inserted
-        }
+        inboxCommit = GroupCommit(writer: writer) { db, arrivals in try Self.storeInbox(arrivals, db) }
         try Migrations.migrator.migrate(writer)
     }
 }

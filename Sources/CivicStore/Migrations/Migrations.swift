@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("20261127-blocks", migrate: blocks)
         migrator.registerMigration("20261127-reports", migrate: reports)
         migrator.registerMigration("20261127-inbox-retries", migrate: inboxRetries)
+        migrator.registerMigration("20261128-inbox-waiting", migrate: inboxWaiting)
         return migrator
     }
 
@@ -169,6 +170,13 @@ enum Migrations {
     /// Inbox items whose processing failed for a transient reason wait here until they are due again.
     private static func inboxRetries(_ db: Database) throws {
         try db.alter(table: "inboxItem") { table in table.add(column: "nextAttemptAt", .datetime) }
+    }
+
+    /// Pending inbox items that are not waiting for a retry: each inbox commit asks whether there
+    /// are any (received activities are processed at once only when none are), and retries
+    /// waiting for their time must not make it scan.
+    private static func inboxWaiting(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX inboxItem_waiting ON inboxItem (id) WHERE state = 'pending' AND nextAttemptAt IS NULL")
     }
 
     /// Reports (`Flag`) that other servers' moderators forward about this node's actors and content.
