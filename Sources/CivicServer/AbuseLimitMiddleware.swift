@@ -28,16 +28,12 @@ struct AbuseLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlew
     let clock: any Clock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // The router ignores empty segments (`//inbox/` is `/inbox`), so the path is read the same way.
         let segments = request.uri.path.split(separator: "/")
-        let isInbox = request.method == .post
-            && (segments == ["inbox"] || segments == ["actor", "inbox"] || (segments.count == 3 && segments[0] == "actors" && segments[2] == "inbox"))
+        let isInbox = request.method == .post && InboxEndpoint.target(ofPath: request.uri.path) != nil
         let isAPI = segments.starts(with: ["api", "v1"])
         guard isInbox || isAPI else { return try await next(request, context) }
         let client = client(of: request, context: context)
-        if let limiter = isInbox ? limits.inboxPerClient : limits.apiPerClient, let wait = limiter.take(client, now: clock.now) {
-            throw RateLimited(code: isInbox ? "rate.inbox" : "rate.api", message: "too many requests from this address; retry later", retryAfter: wait)
-        }
+        if let refusal = Self.overAllowance(client, inbox: isInbox, limits: limits, now: clock.now) { throw refusal }
         guard isAPI, let failures = limits.apiAuthFailuresPerClient else { return try await next(request, context) }
         // Token guessing: after so many wrong tokens, even a right one waits for the allowance.
         if let wait = failures.wait(client, now: clock.now) {
@@ -56,15 +52,26 @@ struct AbuseLimitMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlew
     /// (a proxy that appends, like nginx's `$proxy_add_x_forwarded_for`, puts the real client
     /// there; what the client wrote stays to its left). IPv6 clients count per /64.
     func client(of request: Request, context: Context) -> String {
-        guard let socket = context.remoteAddress, let peer = IPAddress(socket).map(Self.plain) else { return "unknown" }
+        Self.client(peer: context.remoteAddress, headers: request.headers, trustedProxies: trustedProxies)
+    }
+
+    static func client(peer socket: SocketAddress?, headers: HTTPFields, trustedProxies: [CIDR]) -> String {
+        guard let socket, let peer = IPAddress(socket).map(Self.plain) else { return "unknown" }
         guard trustedProxies.contains(where: { $0.contains(peer) }),
-              let forwarded = request.headers[values: .init("X-Forwarded-For")!].last
+              let forwarded = headers[values: .init("X-Forwarded-For")!].last
         else { return Self.key(peer) }
         for hop in forwarded.split(separator: ",").reversed() {
             guard let address = IPAddress(hop.trimmingCharacters(in: .whitespaces)).map(Self.plain) else { break }
             if !trustedProxies.contains(where: { $0.contains(address) }) { return Self.key(address) }
         }
         return Self.key(peer)
+    }
+
+    /// The refusal of one more request from `client`, to the inbox or else the API, when it is
+    /// over its allowance (which the request is counted against otherwise).
+    static func overAllowance(_ client: String, inbox: Bool, limits: AbuseLimits, now: Date) -> RateLimited? {
+        guard let limiter = inbox ? limits.inboxPerClient : limits.apiPerClient, let wait = limiter.take(client, now: now) else { return nil }
+        return RateLimited(code: inbox ? "rate.inbox" : "rate.api", message: "too many requests from this address; retry later", retryAfter: wait)
     }
 
     /// An IPv4-mapped IPv6 address as the IPv4 address it is.

@@ -4,6 +4,7 @@ import CivicNode
 import CivicStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -53,11 +54,15 @@ package func buildApplication(
         ? ConnectionCounter(limit: configuration.maxConnectionsPerAddress, exempt: configuration.trustedProxies) : nil
     var services: [any Service] = [node.makeInboxWorker(), node.deliveries]
     if configuration.queueRetentionDays > 0 { services.append(QueueRetention(node: node, days: configuration.queueRetentionDays)) }
+    let inbox = InboxFastPath.Settings(
+        node: node, trustedProxies: configuration.trustedProxies,
+        bodyTimeout: configuration.requestBodyTimeout > 0 ? .seconds(configuration.requestBodyTimeout) : nil, serverName: "civichub")
     return Application(
         router: router,
         // A connection that sends nothing for 30 s (a slow-body attack, a stalled client) is closed.
-        server: .http1(configuration: .init(
-            additionalChannelHandlers: connections.map { [$0.handler()] } ?? [], idleTimeout: .seconds(30))),
+        server: HTTPServerBuilder { responder in
+            CivicHTTPChannel(responder: responder, idleTimeout: .seconds(30), connections: connections, inbox: inbox)
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civichub"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -72,7 +77,7 @@ package func buildRouter(node: Node, trustedProxies: [CIDR] = [], bodyTimeout: D
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: AbuseLimitMiddleware(limits: node.limits, trustedProxies: trustedProxies, clock: node.clock))
     if let bodyTimeout {
-        router.add(middleware: BodyDeadlineMiddleware(timeout: bodyTimeout, maxBytes: ActivityPubController<CivicRequestContext>.maxInboxBytes))
+        router.add(middleware: BodyDeadlineMiddleware(timeout: bodyTimeout, maxBytes: InboxEndpoint.maxBytes))
     }
     router.get("/") { _, _ in
         Response.html(WebPages.home(node: node, organizations: try await ActorUseCase(node: node).organizations()))

@@ -18,13 +18,7 @@ struct BodyDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
         let body = request.body
         let maxBytes = maxBytes
         let collected = try await withDeadline(timeout) { try await body.collect(upTo: maxBytes) }
-        guard let collected else {
-            var response = ErrorMiddleware<Context>.response(
-                status: .requestTimeout, code: "request.timeout",
-                message: "the request body did not arrive within \(timeout.components.seconds) seconds")
-            response.headers[.connection] = "close"
-            return response
-        }
+        guard let collected else { return ErrorAnswer.bodyTimedOut(after: timeout).response }
         var request = request
         request.body = RequestBody(buffer: collected)
         return try await next(request, context)

@@ -10,8 +10,6 @@ import NIOCore
 /// Actor documents, their collections, stored activities, and the inboxes.
 struct ActivityPubController<Context: RequestContext> {
     let node: Node
-    /// Inbox bodies over this are refused with 413 before they are read further.
-    static var maxInboxBytes: Int { 1 << 20 }
 
     func addRoutes(to router: Router<Context>) {
         router.get("actor", use: instanceActor)
@@ -112,35 +110,26 @@ struct ActivityPubController<Context: RequestContext> {
         return .activityJSON(bytes: document.bytes, status: document.gone ? .gone : .ok)
     }
 
-    /// Verify → persist → 202; the inbox worker does the rest.
+    /// Verify → persist → 202; the inbox worker does the rest. (`InboxFastPath` takes most inbox
+    /// POSTs off the connection before they reach the router: the same work, shared in
+    /// `InboxEndpoint`.)
     @Sendable func inbox(_ request: Request, context: Context) async throws -> Response {
-        if let name = context.parameters.get("name"), try await node.database.localActor(named: name) == nil {
-            throw DomainError.notFound("actor.notFound", "no actor named \"\(name.prefix(64))\" on this node")
-        }
-        guard ActivityPubMediaType.isInboxBody(request.headers[.contentType]) else {
-            throw FederationErrorResponse.unsupportedMediaType
-        }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxInboxBytes {
-            throw FederationErrorResponse.tooLarge
+        let endpoint = InboxEndpoint(node: node)
+        let target = context.parameters.get("name").map(InboxEndpoint.Target.actor) ?? .shared
+        if let refusal = try await endpoint.refusal(
+            of: target, contentType: request.headers[.contentType], contentLength: request.headers[.contentLength])
+        {
+            throw refusal
         }
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: Self.maxInboxBytes)
+            body = try await request.body.collect(upTo: InboxEndpoint.maxBytes)
         } catch is NIOTooManyBytesError {
-            throw FederationErrorResponse.tooLarge
+            throw InboxEndpoint.tooLarge
         }
-        // Back-pressure: at most so many inbox requests in verification at once.
-        if let gate = node.limits.inboxInFlight {
-            guard gate.enter() else { throw FederationErrorResponse.busy }
-        }
-        defer { node.limits.inboxInFlight?.leave() }
-        var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
-        let authority = request.head.authority ?? ""
-        if !headers.contains(where: { $0.name == "host" }) { headers.append((name: "host", value: authority)) }
-        let parts = HTTPRequestParts(
-            method: request.method.rawValue, path: request.uri.description, authority: authority,
-            scheme: node.uris.base.hasPrefix("https") ? "https" : "http", headers: headers, body: Data(buffer: body))
-        _ = try await InboxUseCase(node: node).receive(parts)
+        try await endpoint.receive(
+            method: request.method.rawValue, path: request.uri.description, authority: request.head.authority, headers: request.headers,
+            body: body)
         return Response(status: .accepted)
     }
 
@@ -148,20 +137,5 @@ struct ActivityPubController<Context: RequestContext> {
         guard let text = request.uri.queryParameters.get("page") else { return nil }
         guard let page = Int(text) else { throw DomainError.invalid(field: "page", reason: "must be a whole number") }
         return page
-    }
-}
-
-/// Refusals the inbox raises itself, before a use case runs.
-enum FederationErrorResponse {
-    static var tooLarge: HTTPError {
-        HTTPError(.contentTooLarge, message: "inbox bodies are limited to 1 MiB")
-    }
-
-    static var unsupportedMediaType: HTTPError {
-        HTTPError(.unsupportedMediaType, message: "the inbox takes application/activity+json or application/ld+json")
-    }
-
-    static var busy: RateLimited {
-        RateLimited(code: "inbox.busy", message: "the inbox is busy; retry in a few seconds", retryAfter: 5, busy: true)
     }
 }

@@ -1,0 +1,90 @@
+import CivicTesting
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Inbox POSTs are answered on the connection (`InboxFastPath`), everything else by the router;
+/// clients must not be able to tell, whatever they send and however they pipeline it.
+@Suite("Inbox POSTs answered on the connection")
+struct InboxFastPathTests {
+    /// Sends `text` in one write on a new connection and reads until the server closes it.
+    static func exchange(_ text: String, port: Int) async throws -> String {
+        let socket = try connectTCP(host: "127.0.0.1", port: port)
+        defer { close(socket) }
+        // Off the task pool: the send blocks while the node reads slowly (pipelined requests are
+        // read as the ones before them are answered), and the node in this process needs the pool.
+        await offThePool { _ = text.withCString { send(socket, $0, strlen($0), 0) } }
+        return await readResponse(socket, timeout: .seconds(10))
+    }
+
+    static func post(_ path: String, body: String = #"{"type":"Create"}"#, headers: String = "Content-Type: application/activity+json\r\n", closing: Bool = false) -> String {
+        "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers)Content-Length: \(body.utf8.count)\r\n"
+            + (closing ? "Connection: close\r\n" : "") + "\r\n" + body
+    }
+
+    static func get(_ path: String, closing: Bool = false) -> String {
+        "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/activity+json\r\n" + (closing ? "Connection: close\r\n" : "") + "\r\n"
+    }
+
+    /// The status codes of the responses in `text`, in order (a body runs into the next status line).
+    static func statuses(_ text: String) -> [String] {
+        text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+    }
+
+    @Test("Pipelined requests get their answers in order, inbox refusals with the router's JSON and headers")
+    func pipelined() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            try await node.organization("alpha")
+            // Inbox POSTs (unsigned: 401 from the fast path; a missing actor: 404) between reads
+            // the router answers, all in one write, the last asking to close.
+            var requests: [String] = []
+            var expected: [String] = []
+            for index in 0..<10 {
+                requests.append(Self.post(index % 3 == 2 ? "/actors/nobody/inbox" : "//inbox/?x=\(index)"))
+                expected.append(index % 3 == 2 ? "404" : "401")
+                requests.append(Self.get("/actors/alpha"))
+                expected.append("200")
+            }
+            requests.append(Self.post("/actors/alpha/inbox", closing: true))
+            expected.append("401")
+            let response = try await Self.exchange(requests.joined(), port: node.configuration.port)
+            #expect(Self.statuses(response) == expected, "\(response.prefix(2_000))")
+            let first = response.components(separatedBy: "\r\n\r\n").first ?? ""
+            #expect(first.lowercased().contains("server: civichub") && first.lowercased().contains("date: "), "\(first)")
+            #expect(response.contains(#""error":"signature.missing""#))
+            #expect(response.contains(#""error":"actor.notFound""#))
+            #expect(try await node.database.inboxCounts().isEmpty)
+        }
+    }
+
+    @Test("Inbox POSTs the fast path leaves to the router (chunked, Expect, another type, too large) get the router's answers")
+    func leftToTheRouter() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let port = network.nodes[0].configuration.port
+            let body = #"{"type":"Create"}"#
+            let chunked = "POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n\(String(body.utf8.count, radix: 16))\r\n\(body)\r\n0\r\n\r\n"
+            let unsigned = try await Self.exchange(chunked, port: port)
+            #expect(Self.statuses(unsigned) == ["401"] && unsigned.contains("signature.missing"), "\(unsigned)")
+
+            let plain = try await Self.exchange(Self.post("/inbox", headers: "Content-Type: text/plain\r\n", closing: true), port: port)
+            #expect(Self.statuses(plain) == ["415"], "\(plain)")
+
+            let large = "POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n{"
+            #expect(Self.statuses(try await Self.exchange(large, port: port)) == ["413"])
+        }
+    }
+
+    @Test("A stream of inbox POSTs pipelined without waiting is answered in full, once each")
+    func flood() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let port = network.nodes[0].configuration.port
+            let requests = (0..<300).map { Self.post("/inbox", closing: $0 == 299) }.joined()
+            let response = try await Self.exchange(requests, port: port)
+            #expect(Self.statuses(response) == Array(repeating: "401", count: 300))
+        }
+    }
+}
