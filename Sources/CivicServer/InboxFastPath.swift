@@ -43,6 +43,12 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case processing
     }
 
+    private enum Held {
+        case part(NIOAny)
+        case event(Any)
+        case error(any Error)
+    }
+
     private struct Receiving {
         var head: HTTPRequest
         var target: InboxEndpoint.Target
@@ -54,8 +60,10 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var state = State.idle
     /// Requests passed on to Hummingbird whose answer has not been written in full.
     private var owed = 0
-    /// Parts that arrived while a request was processing, in order.
-    private var held = CircularBuffer<NIOAny>()
+    /// What arrived while a request was processing, in order: parts, and the events and errors
+    /// between them (a client that half-closes after its last request), which would otherwise
+    /// overtake the answers still owed.
+    private var held = CircularBuffer<Held>()
     /// A read the channel asked for while requests waited in `held`: made once the answer is out.
     private var readDeferred = false
     /// The `Date` header, formatted once a second.
@@ -68,7 +76,7 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch state {
         case .processing:
-            held.append(data)
+            held.append(.part(data))
         case .idle:
             guard case .head(let head) = unwrapInboundIn(data), owed == 0, let target = Self.takes(head) else {
                 if case .head = unwrapInboundIn(data) { owed += 1 }
@@ -111,12 +119,30 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// A request that cannot be read to its end (a body cut short of its `Content-Length`) is
-    /// answered 400 as the router's way answers it, and the connection closes.
+    /// answered 400 as the router's way answers it, and the connection closes. One that was
+    /// answered already closes without a second answer. Behind a request that is processing, the
+    /// error waits its turn.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard case .receiving(let receiving) = state else { return context.fireErrorCaught(error) }
-        receiving.deadline?.cancel()
-        state = .discarding
-        answer(ErrorAnswer(error, logger: settings.node.logger), closing: true, context: context)
+        switch state {
+        case .idle:
+            context.fireErrorCaught(error)
+        case .receiving(let receiving):
+            receiving.deadline?.cancel()
+            state = .discarding
+            answer(ErrorAnswer(error, logger: settings.node.logger), closing: true, context: context)
+        case .discarding:
+            context.close(promise: nil)
+        case .processing:
+            held.append(.error(error))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .processing = state {
+            held.append(.event(event))
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -147,7 +173,8 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let length = head.headerFields[.contentLength].flatMap(Int.init) ?? 0
-        var receiving = Receiving(head: head, target: target, body: context.channel.allocator.buffer(capacity: length))
+        // Grown as bytes arrive past 64 KiB: a head alone must not reserve a whole megabyte.
+        var receiving = Receiving(head: head, target: target, body: context.channel.allocator.buffer(capacity: min(length, 1 << 16)))
         if let timeout = settings.bodyTimeout {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             receiving.deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) {
@@ -207,7 +234,11 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard !closing else { return }
         while !held.isEmpty {
             if case .processing = state { return }
-            channelRead(context: context, data: held.removeFirst())
+            switch held.removeFirst() {
+            case .part(let data): channelRead(context: context, data: data)
+            case .event(let event): userInboundEventTriggered(context: context, event: event)
+            case .error(let error): errorCaught(context: context, error: error)
+            }
         }
         context.fireChannelReadComplete()
         if readDeferred {

@@ -7,8 +7,8 @@ import GRDB
 package enum ReceiptEffect: Sendable {
     /// Processing is left to the inbox worker (it may fetch, answer, or depend on earlier rows).
     case later
-    /// The received object, stored unless one with its id exists (or its author is gone by the
-    /// time of the commit: an actor that deleted itself meanwhile).
+    /// The received object, stored unless one with its id exists. Left to the worker when its
+    /// author is not known here by the time of the commit (deleted or blocked meanwhile).
     case store(ObjectRecord)
 }
 
@@ -69,8 +69,13 @@ extension AppDatabase {
         receipts.reserveCapacity(arrivals.count)
         for arrival in arrivals {
             let item = arrival.item
-            let processNow: Bool
-            if case .later = arrival.effect { processNow = false } else { processNow = !waiting }
+            // An author not known here any more (it deleted itself, or was blocked, after its
+            // signature verified from the key cache) is left to the worker, which decides.
+            var processNow = false
+            if case .store(let object) = arrival.effect, !waiting {
+                processNow = try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM actor WHERE id = ?)"), arguments: [object.attributedTo]) ?? false
+            }
             try insert.execute(arguments: [
                 item.activityId, item.actorId, item.type, item.document, StoredDate(item.receivedAt), processNow ? "done" : "pending", processNow ? 1 : 0,
             ])
@@ -91,16 +96,15 @@ extension AppDatabase {
         return receipts
     }
 
-    /// Stores an object received with its activity, unless one with its id exists or its author
-    /// is not known here any more.
+    /// Stores a received object unless one with its id exists.
     private static func storeReceivedObject(_ object: ObjectRecord, _ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO object (id, type, attributedTo, isLocal, isPublic, document, published, updated, proofVerificationMethod)
-            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM actor WHERE id = ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [
             object.id, object.type, object.attributedTo, object.isLocal, object.isPublic, object.document,
-            StoredDate(object.published), object.updated.map(StoredDate.init), object.proofVerificationMethod, object.attributedTo,
+            StoredDate(object.published), object.updated.map(StoredDate.init), object.proofVerificationMethod,
         ])
     }
 

@@ -78,6 +78,29 @@ struct InboxFastPathTests {
         }
     }
 
+    @Test("A client that half-closes after its last request still gets every answer, in order")
+    func halfClosed() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let socket = try connectTCP(host: "127.0.0.1", port: network.nodes[0].configuration.port)
+            defer { close(socket) }
+            let requests = Self.post("/inbox") + Self.get("/actor") + Self.post("/inbox")
+            await offThePool {
+                _ = requests.withCString { send(socket, $0, strlen($0), 0) }
+                shutdown(socket, Int32(SHUT_WR))
+            }
+            let response = await readResponse(socket, timeout: .seconds(10))
+            #expect(Self.statuses(response) == ["401", "200", "401"], "\(response.prefix(1_000))")
+        }
+    }
+
+    @Test("A malformed request pipelined behind an inbox POST is refused after that POST's answer")
+    func malformedBehind() async throws {
+        try await withTestNetwork(count: 1) { network in
+            let response = try await Self.exchange(Self.post("/inbox") + "NOT HTTP AT ALL\r\n\r\n", port: network.nodes[0].configuration.port)
+            #expect(Self.statuses(response) == ["401", "400"], "\(response.prefix(1_000))")
+        }
+    }
+
     @Test("A stream of inbox POSTs pipelined without waiting is answered in full, once each")
     func flood() async throws {
         try await withTestNetwork(count: 1) { network in
