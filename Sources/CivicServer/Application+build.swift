@@ -47,23 +47,21 @@ package enum NodeBootstrap {
 package func buildApplication(
     node: Node, configuration: NodeConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(
-        node: node, trustedProxies: configuration.trustedProxies,
-        bodyTimeout: configuration.requestBodyTimeout > 0 ? .seconds(configuration.requestBodyTimeout) : nil)
+    let bodyTimeout: Duration? = configuration.requestBodyTimeout > 0 ? .seconds(configuration.requestBodyTimeout) : nil
+    let router = buildRouter(node: node, trustedProxies: configuration.trustedProxies, bodyTimeout: bodyTimeout)
     let connections = configuration.maxConnectionsPerAddress > 0
         ? ConnectionCounter(limit: configuration.maxConnectionsPerAddress, exempt: configuration.trustedProxies) : nil
     var services: [any Service] = [node.makeInboxWorker(), node.deliveries]
     if configuration.queueRetentionDays > 0 { services.append(QueueRetention(node: node, days: configuration.queueRetentionDays)) }
     let inbox = InboxFastPath.Settings(
-        node: node, trustedProxies: configuration.trustedProxies,
-        bodyTimeout: configuration.requestBodyTimeout > 0 ? .seconds(configuration.requestBodyTimeout) : nil, serverName: "civichub")
+        node: node, trustedProxies: configuration.trustedProxies, bodyTimeout: bodyTimeout, serverName: NodeInfo.software)
     return Application(
         router: router,
         // A connection that sends nothing for 30 s (a slow-body attack, a stalled client) is closed.
         server: HTTPServerBuilder { responder in
             CivicHTTPChannel(responder: responder, idleTimeout: .seconds(30), connections: connections, inbox: inbox)
         },
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "civichub"),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: NodeInfo.software),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: node.logger)

@@ -16,8 +16,9 @@ import NIOHTTPTypes
 /// It keeps what the router's way gives an inbox POST: the per-client rate limit (from the
 /// head), the body deadline (408, connection closed), the same checks and work
 /// (`InboxEndpoint`) and the same answers to errors (`ErrorAnswer`). Answers on a connection stay
-/// in request order: what a client pipelines behind a request it answers waits (and no more is
-/// read) until the answer is out, and it takes no request while Hummingbird still owes one.
+/// in request order: what a client pipelines behind a request it answers waits until the answer
+/// is out (and once anything waits, no more is read), and it takes no request while Hummingbird
+/// still owes one.
 final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
