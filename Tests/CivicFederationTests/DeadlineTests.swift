@@ -19,12 +19,13 @@ struct DeadlineTests {
         let clock = ContinuousClock()
         let started = clock.now
         let result = try await watch.run(within: .milliseconds(200)) { () async throws -> Int in
-            try await Task.sleep(for: .seconds(30))
+            try await Task.sleep(for: .seconds(3600))
             return 1
         }
         #expect(result == nil)
-        // Cancelled near its deadline, not after the 30 s the operation would have taken.
-        #expect(clock.now - started < .seconds(10))
+        // Cancelled, not left to the hour the operation would take. The bound is loose: in a full
+        // run this test's tasks wait behind hundreds of others for two threads.
+        #expect(clock.now - started < .seconds(50))
         #expect(watch.pending == 0)
     }
 

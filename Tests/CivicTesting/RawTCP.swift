@@ -53,24 +53,37 @@ extension StalledUpload {
     package func readResponse(timeout: Duration) async -> String {
         await CivicTesting.readResponse(socket, timeout: timeout)
     }
+
+    /// What the server sent, and whether it closed the connection before `timeout` passed.
+    package func readUntilClosed(timeout: Duration) async -> (response: String, closedByServer: Bool) {
+        await CivicTesting.readUntilClosed(socket, timeout: timeout)
+    }
 }
 
 /// Reads from `descriptor` until the peer closes or `timeout` passes; the bytes as text.
 package func readResponse(_ descriptor: Int32, timeout: Duration) async -> String {
-    await offThePool { blockingReadResponse(descriptor, timeout: timeout) }
+    await readUntilClosed(descriptor, timeout: timeout).response
 }
 
-private func blockingReadResponse(_ descriptor: Int32, timeout: Duration) -> String {
+/// Reads from `descriptor` until the peer closes or nothing arrives for `timeout`: the bytes as
+/// text, and whether the peer closed. Tells a connection the server closed from one left open
+/// without timing the caller, whose task may wait behind others for the pool.
+package func readUntilClosed(_ descriptor: Int32, timeout: Duration) async -> (response: String, closedByServer: Bool) {
+    await offThePool { blockingReadUntilClosed(descriptor, timeout: timeout) }
+}
+
+private func blockingReadUntilClosed(_ descriptor: Int32, timeout: Duration) -> (response: String, closedByServer: Bool) {
     var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
     while true {
         let count = recv(descriptor, &buffer, buffer.count, 0)
-        guard count > 0 else { break }
+        guard count > 0 else {
+            return (String(decoding: received, as: UTF8.self), count == 0 || errno == ECONNRESET)
+        }
         received += buffer[0..<count]
     }
-    return String(decoding: received, as: UTF8.self)
 }
 
 /// Sends `GET path` on an open connection and returns the first bytes of the answer (one read,
