@@ -7,7 +7,7 @@ import Logging
 
 /// Everything a use case may use, assembled once per process: the database, the URI builder,
 /// the clock, and the federation components that carry side effects.
-package struct Node: Sendable {
+package final class Node: Sendable {
     package let database: AppDatabase
     package let uris: URIBuilder
     package let clock: any Clock

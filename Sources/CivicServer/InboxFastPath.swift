@@ -50,10 +50,22 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case error(any Error)
     }
 
+    /// An inbox POST this handler answers, as its head says.
+    struct Taken {
+        var target: InboxEndpoint.Target
+        var contentLength: Int
+        var contentType: String
+        /// The client asked for the connection to close after this request (as Hummingbird reads it).
+        var closing: Bool
+    }
+
     private struct Receiving {
         var head: HTTPRequest
-        var target: InboxEndpoint.Target
+        var taken: Taken
         var body: ByteBuffer
+        /// When the body must be in by.
+        var due: NIODeadline?
+        /// Armed only when a read ends with the body incomplete: most bodies arrive with their head.
         var deadline: Scheduled<Void>?
     }
 
@@ -79,11 +91,11 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .processing:
             held.append(.part(data))
         case .idle:
-            guard case .head(let head) = unwrapInboundIn(data), owed == 0, let target = Self.takes(head) else {
+            guard case .head(let head) = unwrapInboundIn(data), owed == 0, let taken = Self.takes(head) else {
                 if case .head = unwrapInboundIn(data) { owed += 1 }
                 return context.fireChannelRead(data)
             }
-            begin(head, target: target, context: context)
+            begin(head, taken: taken, context: context)
         case .receiving(var receiving):
             // Not referenced from `state` while the body grows, so that it grows in place.
             state = .idle
@@ -101,6 +113,16 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .discarding:
             if case .end = unwrapInboundIn(data) { state = .idle }
         }
+    }
+
+    /// A read that ends with a body incomplete arms its deadline.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .receiving(var receiving) = state, receiving.deadline == nil, let due = receiving.due {
+            state = .idle
+            receiving.deadline = armDeadline(due, context: context)
+            state = .receiving(receiving)
+        }
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -151,17 +173,36 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    /// The inbox a request goes to when this handler answers it, or nil to pass it on.
-    static func takes(_ head: HTTPRequest) -> InboxEndpoint.Target? {
-        let fields = head.headerFields
-        guard head.method == .post, let path = head.path, path.hasPrefix("/"), let target = InboxEndpoint.target(ofPath: path),
-              let length = fields[.contentLength].flatMap(Int.init), length <= InboxEndpoint.maxBytes,
-              fields[.transferEncoding] == nil, fields[.expect] == nil, ActivityPubMediaType.isInboxBody(fields[.contentType])
+    /// The request as this handler answers it, or nil to pass it on. The fields are read in one
+    /// pass: each lookup by name scans them all and joins the values it finds. Values of a
+    /// repeated field are joined as such a lookup joins them.
+    static func takes(_ head: HTTPRequest) -> Taken? {
+        guard head.method == .post, let path = head.path, path.hasPrefix("/"), let target = InboxEndpoint.target(ofPath: path) else {
+            return nil
+        }
+        var contentLength: String?
+        var contentType: String?
+        var connection: String?
+        for field in head.headerFields {
+            switch field.name {
+            case .contentLength: join(&contentLength, field.value)
+            case .contentType: join(&contentType, field.value)
+            case .connection: join(&connection, field.value)
+            case .transferEncoding, .expect: return nil
+            default: continue
+            }
+        }
+        guard let length = contentLength.flatMap(Int.init), length <= InboxEndpoint.maxBytes, let contentType,
+              ActivityPubMediaType.isInboxBody(contentType)
         else { return nil }
-        return target
+        return Taken(target: target, contentLength: length, contentType: contentType, closing: connection == "close")
     }
 
-    private func begin(_ head: HTTPRequest, target: InboxEndpoint.Target, context: ChannelHandlerContext) {
+    private static func join(_ values: inout String?, _ value: String) {
+        values = values.map { $0 + ", " + value } ?? value
+    }
+
+    private func begin(_ head: HTTPRequest, taken: Taken, context: ChannelHandlerContext) {
         let node = settings.node
         if node.limits.inboxPerClient != nil,
            let refusal = AbuseLimitMiddleware<CivicRequestContext>.overAllowance(
@@ -170,22 +211,25 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                inbox: true, limits: node.limits, now: node.clock.now)
         {
             state = .discarding
-            answer(ErrorAnswer(refusal, logger: node.logger), closing: Self.closes(head), context: context)
+            answer(ErrorAnswer(refusal, logger: node.logger), closing: taken.closing, context: context)
             return
         }
-        let length = head.headerFields[.contentLength].flatMap(Int.init) ?? 0
         // Grown as bytes arrive past 64 KiB: a head alone must not reserve a whole megabyte.
-        var receiving = Receiving(head: head, target: target, body: context.channel.allocator.buffer(capacity: min(length, 1 << 16)))
-        if let timeout = settings.bodyTimeout {
-            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            receiving.deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) {
-                let (handler, context) = bound.value
-                guard case .receiving = handler.state else { return }
-                handler.state = .discarding
-                handler.answer(ErrorAnswer.bodyTimedOut(after: timeout), closing: true, context: context)
-            }
+        state = .receiving(Receiving(
+            head: head, taken: taken, body: context.channel.allocator.buffer(capacity: min(taken.contentLength, 1 << 16)),
+            due: settings.bodyTimeout.map { .now() + .nanoseconds(Int64($0 / .nanoseconds(1))) }))
+    }
+
+    /// Answers 408 and closes at `due` unless the body is in by then.
+    private func armDeadline(_ due: NIODeadline, context: ChannelHandlerContext) -> Scheduled<Void> {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let timeout = settings.bodyTimeout ?? .zero
+        return context.eventLoop.scheduleTask(deadline: due) {
+            let (handler, context) = bound.value
+            guard case .receiving = handler.state else { return }
+            handler.state = .discarding
+            handler.answer(ErrorAnswer.bodyTimedOut(after: timeout), closing: true, context: context)
         }
-        state = .receiving(receiving)
     }
 
     private func process(_ request: Receiving, context: ChannelHandlerContext) {
@@ -193,27 +237,22 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         let endpoint = InboxEndpoint(node: settings.node)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let head = request.head
-        let target = request.target
+        let taken = request.taken
         let body = request.body
-        let closing = Self.closes(head)
         Task {
-            let refusal = await InboxFastPath.receive(head, target: target, body: body, with: endpoint)
+            let refusal = await InboxFastPath.receive(head, taken: taken, body: body, with: endpoint)
             bound.eventLoop.execute {
                 let (handler, context) = bound.value
-                handler.finish(refusal, closing: closing, context: context)
+                handler.finish(refusal, closing: taken.closing, context: context)
             }
         }
     }
 
     /// The inbox's work on a request, as the router's route does it; the answer to its error if
     /// it fails.
-    private static func receive(
-        _ head: HTTPRequest, target: InboxEndpoint.Target, body: ByteBuffer, with endpoint: InboxEndpoint
-    ) async -> ErrorAnswer? {
+    private static func receive(_ head: HTTPRequest, taken: Taken, body: ByteBuffer, with endpoint: InboxEndpoint) async -> ErrorAnswer? {
         do {
-            if let error = try await endpoint.refusal(
-                of: target, contentType: head.headerFields[.contentType], contentLength: head.headerFields[.contentLength])
-            {
+            if let error = try await endpoint.refusal(of: taken.target, contentType: taken.contentType, contentLength: String(taken.contentLength)) {
                 return ErrorAnswer(error, logger: endpoint.node.logger)
             }
             try await endpoint.receive(
@@ -241,7 +280,7 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             case .error(let error): errorCaught(context: context, error: error)
             }
         }
-        context.fireChannelReadComplete()
+        channelReadComplete(context: context)
         if readDeferred {
             readDeferred = false
             context.read()
@@ -263,11 +302,6 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         if let body, body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         if closing { context.close(promise: nil) }
-    }
-
-    /// A client that asked for the connection to close after this request (as Hummingbird reads it).
-    private static func closes(_ head: HTTPRequest) -> Bool {
-        head.headerFields[.connection] == "close"
     }
 
     private func httpDate() -> String {

@@ -60,7 +60,7 @@ struct InboxFastPathTests {
         }
     }
 
-    @Test("Inbox POSTs the fast path leaves to the router (chunked, Expect, another type, too large) get the router's answers")
+    @Test("Inbox POSTs the fast path leaves to the router (chunked, Expect, another type, a repeated type, too large) get the router's answers")
     func leftToTheRouter() async throws {
         try await withTestNetwork(count: 1) { network in
             let port = network.nodes[0].configuration.port
@@ -75,6 +75,17 @@ struct InboxFastPathTests {
 
             let large = "POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n{"
             #expect(Self.statuses(try await Self.exchange(large, port: port)) == ["413"])
+
+            // A repeated field counts as its values joined, as the router reads it: two body types
+            // are not an inbox body type, though each alone is.
+            let twice = try await Self.exchange(
+                Self.post("/inbox", headers: "Content-Type: application/activity+json\r\nContent-Type: application/activity+json\r\n", closing: true),
+                port: port)
+            #expect(Self.statuses(twice) == ["415"], "\(twice)")
+
+            let expecting = try await Self.exchange(
+                Self.post("/inbox", headers: "Content-Type: application/activity+json\r\nExpect: 100-continue\r\n", closing: true), port: port)
+            #expect(Self.statuses(expecting).last == "401" && expecting.contains("signature.missing"), "\(expecting)")
         }
     }
 
@@ -98,6 +109,24 @@ struct InboxFastPathTests {
         try await withTestNetwork(count: 1) { network in
             let response = try await Self.exchange(Self.post("/inbox") + "NOT HTTP AT ALL\r\n\r\n", port: network.nodes[0].configuration.port)
             #expect(Self.statuses(response) == ["401", "400"], "\(response.prefix(1_000))")
+        }
+    }
+
+    @Test("A body that stalls behind a pipelined inbox POST gets 408 at its deadline, after that POST's answer")
+    func stalledBehind() async throws {
+        try await withTestNetwork(count: 1, configure: { $0.requestBodyTimeout = 1 }) { network in
+            let node = network.nodes[0]
+            let socket = try connectTCP(host: "127.0.0.1", port: node.configuration.port)
+            defer { close(socket) }
+            // The second POST's head and the start of its body arrive while the first is processing.
+            let requests = Self.post("/inbox")
+                + "POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nContent-Length: 1000\r\n\r\n{\"type\":"
+            await offThePool { _ = requests.withCString { send(socket, $0, strlen($0), 0) } }
+            let (response, closed) = await readUntilClosed(socket, timeout: .seconds(15))
+            #expect(Self.statuses(response) == ["401", "408"], "\(response.prefix(1_000))")
+            // Closed at the body's deadline, not left to the 30-second idle timeout or ours.
+            #expect(closed)
+            #expect(try await node.database.inboxCounts().isEmpty)
         }
     }
 
