@@ -47,12 +47,13 @@ package final class ReplayGuard: @unchecked Sendable {
     /// remembers it when it is new.
     package func check(keyID: String, signature: Data, signedAt: Date, now: Date) -> Verdict {
         var hasher = SHA256()
-        hasher.update(data: Data(keyID.utf8))
-        hasher.update(data: Data([0]))
+        var keyID = keyID
+        keyID.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
         hasher.update(data: signature)
-        let digest = Array(hasher.finalize())
-        let fingerprint = Fingerprint(
-            high: digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, low: digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+        let fingerprint = hasher.finalize().withUnsafeBytes {
+            Fingerprint(high: $0.loadUnaligned(as: UInt64.self), low: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
         let slot = Self.slot(of: signedAt)
         return lock.withLock {
             let expired = Self.slot(of: now.addingTimeInterval(-Self.memory))
