@@ -3,9 +3,39 @@ import Foundation
 /// RFC 3339 timestamps as ActivityStreams writes them (UTC, millisecond precision, so that two
 /// edits within one second are still ordered).
 package enum Timestamp {
-    /// `2026-11-26T21:47:55.123Z`.
+    /// `2026-11-26T21:47:55.123Z`: the milliseconds truncated, as Foundation's ISO 8601 style
+    /// writes them. Written by hand (Foundation's formatter costs microseconds per call), in the
+    /// proleptic Gregorian calendar that `date(_:)` reads: Foundation's writes years before 1583
+    /// as Julian, so that a remote date read and written again would change. Years outside
+    /// 1–9999, which `date(_:)` never reads, are left to Foundation.
     package static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        guard milliseconds >= -62_135_596_800_000, milliseconds < 253_402_300_800_000 else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        }
+        let total = Int(milliseconds)
+        let days = total >= 0 ? total / 86_400_000 : (total - 86_399_999) / 86_400_000
+        let inDay = total - days * 86_400_000
+        let civil = CivilDate.civil(days: days)
+        return String(unsafeUninitializedCapacity: 24) { text in
+            func put(_ value: Int, digits: Int, at start: Int) {
+                var value = value
+                for index in (start..<start + digits).reversed() {
+                    text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(civil.year, digits: 4, at: 0)
+            put(civil.month, digits: 2, at: 5)
+            put(civil.day, digits: 2, at: 8)
+            put(inDay / 3_600_000, digits: 2, at: 11)
+            put(inDay / 60_000 % 60, digits: 2, at: 14)
+            put(inDay / 1000 % 60, digits: 2, at: 17)
+            put(inDay % 1000, digits: 3, at: 20)
+            (text[4], text[7], text[10], text[13], text[16], text[19], text[23]) = (
+                UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"), UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "Z"))
+            return 24
+        }
     }
 
     /// Parses an RFC 3339 date-time (§5.6): `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, `T` and

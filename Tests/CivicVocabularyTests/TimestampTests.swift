@@ -90,4 +90,28 @@ struct TimestampTests {
             #expect(abs(ours.timeIntervalSince1970 - theirs.timeIntervalSince1970) < 1e-4, "\(text)")
         }
     }
+
+    @Test("Written as Foundation writes it, from 1583 on, for 20,000 random instants and the edges of the range")
+    func writtenAsFoundation() {
+        var generator = SplitMix64(seed: 0x7157_0024)
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        // Half a millisecond into each millisecond: where truncating a binary fraction cannot
+        // land on either side of a boundary.
+        let instants = (0..<20_000).map { _ in Double(Int64.random(in: -12_212_553_600_000...253_402_300_799_999, using: &generator)) / 1000 + 0.0005 }
+            + [0, -0.0005, 0.9995, -12_212_553_600.0, 253_402_300_799.9995, 1_795_729_675.1235]
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(Timestamp.string(date) == date.formatted(style), "\(seconds)")
+        }
+        // Outside 1–9999 it is Foundation's text.
+        let far = Date(timeIntervalSince1970: 253_402_300_800)
+        #expect(Timestamp.string(far) == far.formatted(style))
+    }
+
+    @Test("Dates before 1583 are written in the proleptic Gregorian calendar they are read in", arguments: [
+        "0001-01-01T00:00:00.000Z", "1000-02-28T12:34:56.500Z", "1582-10-04T23:59:59.750Z", "1582-10-10T00:00:00.000Z",
+    ])
+    func earlyDatesRoundTrip(text: String) throws {
+        #expect(Timestamp.string(try #require(Timestamp.date(text))) == text)
+    }
 }
