@@ -13,22 +13,33 @@ public enum PlainText {
         }.joined()
     }
 
-    /// Escapes the five HTML-significant characters. Works on Unicode scalars, as browsers read
-    /// HTML: a combining mark after `"` or `<` makes one Swift Character of the two, which must
-    /// not hide the quote or bracket (it would end an attribute value or start a tag).
+    /// Escapes the five HTML-significant characters. Works below Swift's Characters, as browsers
+    /// read HTML: a combining mark after `"` or `<` makes one Swift Character of the two, which
+    /// must not hide the quote or bracket (it would end an attribute value or start a tag). The
+    /// five are ASCII, so each is one UTF-8 byte that no other scalar's encoding contains.
     public static func escape(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": result.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": result.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": result.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": result.append(contentsOf: "&#39;".unicodeScalars)
-            default: result.append(scalar)
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard let first = bytes.firstIndex(where: { escaped($0) != nil }) else { return nil }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 32)
+            result.append(contentsOf: bytes[..<first])
+            for byte in bytes[first...] {
+                if let replacement = escaped(byte) { replacement.withUTF8Buffer { result.append(contentsOf: $0) } } else { result.append(byte) }
             }
+            return String(decoding: result, as: UTF8.self)
+        } ?? text
+    }
+
+    private static func escaped(_ byte: UInt8) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        case UInt8(ascii: "\""): "&quot;"
+        case UInt8(ascii: "'"): "&#39;"
+        default: nil
         }
-        return String(result)
     }
 }
 
