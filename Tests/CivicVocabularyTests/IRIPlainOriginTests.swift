@@ -71,3 +71,22 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+extension SplitMix64 {
+    /// Up to `maxLength` scalars drawn from `alphabet`.
+    mutating func text(of alphabet: [Unicode.Scalar], maxLength: Int) -> String {
+        var text = String.UnicodeScalarView()
+        for _ in 0..<Int.random(in: 0...maxLength, using: &self) { text.append(alphabet.randomElement(using: &self)!) }
+        return String(text)
+    }
+}
+
+/// `text` with each scalar that `replacement` names replaced: the scalar-by-scalar reference
+/// that escapers working on UTF-8 bytes are checked against.
+func replacingScalars(of text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+        if let replaced = replacement(scalar) { result += replaced } else { result.unicodeScalars.append(scalar) }
+    }
+    return result
+}
