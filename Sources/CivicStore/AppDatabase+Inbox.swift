@@ -136,16 +136,7 @@ extension AppDatabase {
         _ outcomes: [(id: Int64, failure: String?)], retrying: [(id: Int64, error: String, at: Date)] = [], storing objects: [ObjectRecord] = []
     ) async throws {
         try await writer.write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO object (id, type, attributedTo, isLocal, isPublic, document, published, updated, proofVerificationMethod)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for object in objects {
-                try insert.execute(arguments: [
-                    object.id, object.type, object.attributedTo, object.isLocal, object.isPublic, object.document,
-                    StoredDate(object.published), object.updated.map(StoredDate.init), object.proofVerificationMethod,
-                ])
-            }
+            for object in objects { try Self.storeReceivedObject(object, db) }
             let finish = try db.cachedStatement(sql: "UPDATE inboxItem SET state = ?, attempts = attempts + 1, lastError = ? WHERE id = ?")
             for outcome in outcomes {
                 try finish.execute(arguments: [outcome.failure == nil ? "done" : "failed", outcome.failure, outcome.id])
