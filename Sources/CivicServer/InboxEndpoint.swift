@@ -32,14 +32,17 @@ struct InboxEndpoint: Sendable {
         }
     }
 
-    /// A refusal the head alone decides: no actor of that name here (404), a body type the inbox
-    /// does not take (415), or a body over the limit (413).
-    func refusal(of target: Target, contentType: String?, contentLength: String?) async throws -> (any Error)? {
-        if case .actor(let name) = target, try await node.database.localActor(named: name) == nil {
-            return DomainError.notFound("actor.notFound", "no actor named \"\(name.prefix(64))\" on this node")
-        }
-        guard ActivityPubMediaType.isInboxBody(contentType) else { return Self.unsupportedMediaType }
-        if let length = contentLength.flatMap(Int.init), length > Self.maxBytes { return Self.tooLarge }
+    /// The refusal of an inbox of an actor not on this node (404).
+    func unknownActor(_ target: Target) async throws -> DomainError? {
+        guard case .actor(let name) = target, try await node.database.localActor(named: name) == nil else { return nil }
+        return DomainError.notFound("actor.notFound", "no actor named \"\(name.prefix(64))\" on this node")
+    }
+
+    /// A refusal the head's fields decide: a body type the inbox does not take (415), or a body
+    /// over the limit (413).
+    static func refusal(contentType: String?, contentLength: String?) -> HTTPError? {
+        guard ActivityPubMediaType.isInboxBody(contentType) else { return unsupportedMediaType }
+        if let length = contentLength.flatMap(Int.init), length > maxBytes { return tooLarge }
         return nil
     }
 

@@ -54,7 +54,6 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     struct Taken {
         var target: InboxEndpoint.Target
         var contentLength: Int
-        var contentType: String
         /// The client asked for the connection to close after this request (as Hummingbird reads it).
         var closing: Bool
     }
@@ -173,7 +172,8 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    /// The request as this handler answers it, or nil to pass it on. The fields are read in one
+    /// The request as this handler answers it, or nil to pass it on: the router answers the heads
+    /// that `InboxEndpoint.refusal(contentType:contentLength:)` refuses. The fields are read in one
     /// pass: each lookup by name scans them all and joins the values it finds. Values of a
     /// repeated field are joined as such a lookup joins them.
     static func takes(_ head: HTTPRequest) -> Taken? {
@@ -192,10 +192,9 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             default: continue
             }
         }
-        guard let length = contentLength.flatMap(Int.init), length <= InboxEndpoint.maxBytes, let contentType,
-              ActivityPubMediaType.isInboxBody(contentType)
+        guard let length = contentLength.flatMap(Int.init), InboxEndpoint.refusal(contentType: contentType, contentLength: contentLength) == nil
         else { return nil }
-        return Taken(target: target, contentLength: length, contentType: contentType, closing: connection == "close")
+        return Taken(target: target, contentLength: length, closing: connection == "close")
     }
 
     private static func join(_ values: inout String?, _ value: String) {
@@ -252,9 +251,8 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// it fails.
     private static func receive(_ head: HTTPRequest, taken: Taken, body: ByteBuffer, with endpoint: InboxEndpoint) async -> ErrorAnswer? {
         do {
-            if let error = try await endpoint.refusal(of: taken.target, contentType: taken.contentType, contentLength: String(taken.contentLength)) {
-                return ErrorAnswer(error, logger: endpoint.node.logger)
-            }
+            // Its head's fields passed `InboxEndpoint.refusal` when it was taken.
+            if let error = try await endpoint.unknownActor(taken.target) { return ErrorAnswer(error, logger: endpoint.node.logger) }
             try await endpoint.receive(
                 method: head.method.rawValue, path: head.path ?? "/", authority: head.authority, headers: head.headerFields, body: body)
             return nil

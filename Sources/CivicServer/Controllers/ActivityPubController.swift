@@ -116,9 +116,8 @@ struct ActivityPubController<Context: RequestContext> {
     @Sendable func inbox(_ request: Request, context: Context) async throws -> Response {
         let endpoint = InboxEndpoint(node: node)
         let target = context.parameters.get("name").map(InboxEndpoint.Target.actor) ?? .shared
-        if let refusal = try await endpoint.refusal(
-            of: target, contentType: request.headers[.contentType], contentLength: request.headers[.contentLength])
-        {
+        if let refusal = try await endpoint.unknownActor(target) { throw refusal }
+        if let refusal = InboxEndpoint.refusal(contentType: request.headers[.contentType], contentLength: request.headers[.contentLength]) {
             throw refusal
         }
         let body: ByteBuffer
