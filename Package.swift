@@ -35,6 +35,8 @@ let package = Package(
             dependencies: [
                 "CivicModel", "CivicVocabulary",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

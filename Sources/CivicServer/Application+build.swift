@@ -16,7 +16,7 @@ package enum NodeBootstrap {
         _ configuration: NodeConfiguration, clock: any Clock = SystemClock(), logger: Logger
     ) async throws -> (node: Node, newAdminToken: String?) {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.open(path: configuration.databasePath, logger: logger)
         // Actor ids embed the public URL, so a data directory keeps the one it was created with.
         let stored = try await database.settingOrInsert("publicURL", configuration.effectivePublicURL)
         let uris = try URIBuilder(publicURL: stored)

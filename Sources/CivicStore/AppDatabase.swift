@@ -1,6 +1,7 @@
 import CivicModel
 import Foundation
 import GRDB
+import Logging
 
 /// The node's one database: owns the connection pool, runs migrations, and exposes named writes,
 /// each an invariant-preserving transaction.
@@ -10,13 +11,20 @@ package final class AppDatabase: Sendable {
     /// Inbox rows arriving together are committed together.
     let inboxCommit: GroupCommit<InboxArrival, InboxReceipt>
 
-    /// Opens (creating if needed) the database file at `path` and migrates it.
-    package static func open(path: String) throws -> AppDatabase {
+    /// Opens (creating if needed) the database file at `path` and migrates it. The write-ahead
+    /// log is checkpointed in the background (`WALCheckpoints`); `logger` hears of failed
+    /// checkpoints.
+    package static func open(
+        path: String, checkpoints limits: WALCheckpoints.Limits = .standard,
+        logger: Logger = Logger(label: "civichub.store", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws -> AppDatabase {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
+        let checkpoints = WALCheckpoints(path: path, limits: limits, logger: logger)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !db.configuration.readonly { checkpoints.install(on: db) }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         return try AppDatabase(writer: pool)
