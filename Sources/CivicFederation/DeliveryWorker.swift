@@ -62,14 +62,15 @@ package final class DeliveryWorker: Service, Sendable {
         let excluded = inFlight.withLock { $0.ids }
         let capacity = maxConcurrent - excluded.count
         guard capacity > 0 else { return }
-        let due: [DeliveryRecord]
+        let due: [DueDelivery]
         do {
             due = try await database.dueDeliveries(now: clock.now, limit: capacity * 4, excluding: excluded)
         } catch {
             logger.error("delivery.read.failed", metadata: ["error": "\(error)"])
             return
         }
-        for delivery in due {
+        for due in due {
+            let delivery = due.record
             guard let id = delivery.id else { continue }
             let admitted = inFlight.withLock { state -> Bool in
                 guard state.ids.count < maxConcurrent, state.perHost[delivery.host, default: 0] < maxPerHost else { return false }
@@ -79,7 +80,7 @@ package final class DeliveryWorker: Service, Sendable {
             }
             guard admitted else { continue }
             group.addTask {
-                await self.attempt(delivery, id: id)
+                await self.attempt(due, id: id)
                 self.inFlight.withLock { state in
                     state.ids.remove(id)
                     state.perHost[delivery.host, default: 1] -= 1
@@ -90,11 +91,12 @@ package final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    private func attempt(_ delivery: DeliveryRecord, id: Int64) async {
+    private func attempt(_ due: DueDelivery, id: Int64) async {
+        let delivery = due.record
         let now = clock.now
         var metadata: Logger.Metadata = ["activity.id": "\(delivery.activityId)", "inbox.url": "\(delivery.inbox)", "job.attempt": "\(delivery.attempts + 1)"]
         do {
-            if let parked = try await probeTime(for: delivery.host, now: now) {
+            if let parked = probeTime(for: due, now: now) {
                 try await database.recordDeliveryFailure(
                     id: id, host: delivery.host, status: nil, error: "host unavailable", nextAttemptAt: parked, now: now,
                     unavailableAfterDays: RetryPolicy.unavailableAfterDays, countAttempt: false)
@@ -130,10 +132,8 @@ package final class DeliveryWorker: Service, Sendable {
 
     /// For a host marked unavailable, when to try next: one delivery a day probes it, the rest
     /// wait; nil means send now.
-    private func probeTime(for host: String, now: Date) async throws -> Date? {
-        guard let record = try await database.host(host), record.unavailableSince != nil,
-              let lastFailure = record.lastFailureAt
-        else { return nil }
+    private func probeTime(for due: DueDelivery, now: Date) -> Date? {
+        guard due.hostUnavailableSince != nil, let lastFailure = due.hostLastFailureAt else { return nil }
         let probeAt = lastFailure.addingTimeInterval(RetryPolicy.unavailableProbeInterval)
         return probeAt > now ? probeAt : nil
     }

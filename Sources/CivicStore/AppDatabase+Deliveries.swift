@@ -2,15 +2,47 @@ import CivicModel
 import Foundation
 import GRDB
 
+/// A delivery due now, with its host's availability when it was read.
+package struct DueDelivery: Sendable {
+    package var record: DeliveryRecord
+    /// When the host was marked unavailable; nil while it is available.
+    package var hostUnavailableSince: Date?
+    /// When a delivery to the host last failed.
+    package var hostLastFailureAt: Date?
+}
+
+/// One successful delivery in a group commit.
+struct DeliverySuccess: Sendable {
+    var id: Int64
+    var host: String
+    var status: Int
+    var now: Date
+}
+
 extension AppDatabase {
-    /// Pending deliveries due at `now`, oldest first, skipping ids already in flight.
-    package func dueDeliveries(now: Date, limit: Int, excluding inFlight: Set<Int64>) async throws -> [DeliveryRecord] {
+    /// Pending deliveries due at `now`, oldest first, skipping ids already in flight, each with
+    /// its host's availability as of the same read.
+    package func dueDeliveries(now: Date, limit: Int, excluding inFlight: Set<Int64>) async throws -> [DueDelivery] {
         try await writer.read { db in
-            var request = DeliveryRecord
-                .filter(Column("state") == "pending" && Column("nextAttemptAt") <= StoredDate(now))
-                .order(Column("nextAttemptAt"), Column("id"))
-            if !inFlight.isEmpty { request = request.filter(!inFlight.contains(Column("id"))) }
-            return try request.limit(limit).fetchAll(db)
+            // The worker asks after every delivery it finishes: one cached statement, whatever
+            // is in flight. Rows in flight are still pending and due, so asking for that many
+            // more and skipping them leaves `limit` others where there are as many.
+            let statement = try db.cachedStatement(sql: """
+                SELECT delivery.*, host.unavailableSince AS hostUnavailableSince, host.lastFailureAt AS hostLastFailureAt
+                FROM delivery LEFT JOIN host ON host.host = delivery.host
+                WHERE delivery.state = 'pending' AND delivery.nextAttemptAt <= ?
+                ORDER BY delivery.nextAttemptAt, delivery.id LIMIT ?
+                """)
+            var due: [DueDelivery] = []
+            let rows = try Row.fetchCursor(statement, arguments: [StoredDate(now), limit + inFlight.count])
+            while let row = try rows.next(), due.count < limit {
+                guard let id: Int64 = row["id"], !inFlight.contains(id) else { continue }
+                due.append(DueDelivery(
+                    record: try DeliveryRecord(row: row),
+                    hostUnavailableSince: try row.decode(StoredDate?.self, forColumn: "hostUnavailableSince")?.date,
+                    hostLastFailureAt: try row.decode(StoredDate?.self, forColumn: "hostLastFailureAt")?.date))
+            }
+            return due
         }
     }
 
@@ -21,24 +53,34 @@ extension AppDatabase {
         }
     }
 
-    /// Records a successful delivery and the host's recovery, in one transaction.
-    /// Deliveries parked because the host was unavailable are made due again.
+    /// Records a successful delivery and the host's recovery. Deliveries parked because the host
+    /// was unavailable are made due again. Concurrent calls share one transaction (group
+    /// commit); each returns after its commit.
     package func recordDeliverySuccess(id: Int64, host: String, status: Int, now: Date) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE delivery SET state = 'delivered', attempts = attempts + 1, lastStatus = ?, lastError = NULL, updatedAt = ? WHERE id = ?",
-                arguments: [status, StoredDate(now), id])
-            let wasUnavailable = try Bool.fetchOne(
-                db, sql: "SELECT unavailableSince IS NOT NULL FROM host WHERE host = ?", arguments: [host]) ?? false
-            try db.execute(sql: """
-                INSERT INTO host (host, failureDays, lastSuccessAt) VALUES (?, 0, ?)
-                ON CONFLICT(host) DO UPDATE SET failureDays = 0, lastFailureDay = NULL, unavailableSince = NULL, lastSuccessAt = excluded.lastSuccessAt
-                """, arguments: [host, StoredDate(now)])
-            if wasUnavailable {
+        try await deliveryCommit.submit(DeliverySuccess(id: id, host: host, status: status, now: now))
+    }
+
+    /// The group commit's write: the successes of one transaction.
+    static func storeDeliverySuccesses(_ successes: [DeliverySuccess], _ db: Database) throws -> [Void] {
+        let delivered = try db.cachedStatement(sql: """
+            UPDATE delivery SET state = 'delivered', attempts = attempts + 1, lastStatus = ?, lastError = NULL, updatedAt = ? WHERE id = ?
+            """)
+        let wasUnavailable = try db.cachedStatement(sql: "SELECT unavailableSince IS NOT NULL FROM host WHERE host = ?")
+        let recovered = try db.cachedStatement(sql: """
+            INSERT INTO host (host, failureDays, lastSuccessAt) VALUES (?, 0, ?)
+            ON CONFLICT(host) DO UPDATE SET failureDays = 0, lastFailureDay = NULL, unavailableSince = NULL, lastSuccessAt = excluded.lastSuccessAt
+            """)
+        for success in successes {
+            try delivered.execute(arguments: [success.status, StoredDate(success.now), success.id])
+            let parked = try Bool.fetchOne(wasUnavailable, arguments: [success.host]) ?? false
+            try recovered.execute(arguments: [success.host, StoredDate(success.now)])
+            if parked {
                 try db.execute(
-                    sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'", arguments: [StoredDate(now), host])
+                    sql: "UPDATE delivery SET nextAttemptAt = ? WHERE host = ? AND state = 'pending'",
+                    arguments: [StoredDate(success.now), success.host])
             }
         }
+        return successes.map { _ in () }
     }
 
     /// Records a failed attempt: either schedules the next one or, when `nextAttemptAt` is nil,
@@ -72,11 +114,6 @@ extension AppDatabase {
             }
             try record.save(db)
         }
-    }
-
-    /// The host's health row, if any delivery was attempted.
-    package func host(_ host: String) async throws -> HostRecord? {
-        try await writer.read { db in try HostRecord.fetchOne(db, key: host) }
     }
 
     /// Marks a host reachable again (an inbound request from it proves it is up) and makes its

@@ -10,6 +10,8 @@ package final class AppDatabase: Sendable {
     package let writer: any DatabaseWriter
     /// Inbox rows arriving together are committed together.
     let inboxCommit: GroupCommit<InboxArrival, InboxReceipt>
+    /// So are deliveries that succeed together (a fan-out's acknowledgements).
+    let deliveryCommit: GroupCommit<DeliverySuccess, Void>
 
     /// Opens (creating if needed) the database file at `path` and migrates it. The write-ahead
     /// log is checkpointed in the background (`WALCheckpoints`); `logger` hears of failed
@@ -34,6 +36,7 @@ package final class AppDatabase: Sendable {
     package init(writer: any DatabaseWriter) throws {
         self.writer = writer
         inboxCommit = GroupCommit(writer: writer) { db, arrivals in try Self.storeInbox(arrivals, db) }
+        deliveryCommit = GroupCommit(writer: writer) { db, successes in try Self.storeDeliverySuccesses(successes, db) }
         try Migrations.migrator.migrate(writer)
     }
 }

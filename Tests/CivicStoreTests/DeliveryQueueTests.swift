@@ -14,6 +14,11 @@ struct DeliveryQueueTests {
 
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
+    /// The host's health row, if a delivery to it was recorded.
+    static func host(_ database: AppDatabase, _ host: String) async throws -> HostRecord? {
+        try await database.writer.read { db in try HostRecord.fetchOne(db, key: host) }
+    }
+
     static func enqueue(_ database: AppDatabase, inbox: String = "https://b.example/inbox", activity: String = "https://a.example/activities/1") async throws -> Int64 {
         let delivery = DeliveryRecord(activityId: activity, inbox: inbox, host: "b.example", signerId: "https://a.example/actors/x", body: Data("{}".utf8), at: start)
         try await database.insert(activities: [], deliveries: [delivery])
@@ -40,11 +45,11 @@ struct DeliveryQueueTests {
                 try await database.recordDeliveryFailure(
                     id: id, host: "b.example", status: 503, error: "unavailable", nextAttemptAt: now.addingTimeInterval(60), now: now,
                     unavailableAfterDays: 3, countAttempt: true)
-                let unavailable = try await database.host("b.example")?.unavailableSince != nil
+                let unavailable = try await Self.host(database, "b.example")?.unavailableSince != nil
                 #expect(unavailable == (day == 2), "day \(day)")
             }
         }
-        #expect(try await database.host("b.example")?.failureDays == 3)
+        #expect(try await Self.host(database, "b.example")?.failureDays == 3)
         #expect(try await database.unavailableHosts().map(\.host) == ["b.example"])
 
         let later = Self.start.addingTimeInterval(10 * 86_400)
@@ -56,10 +61,62 @@ struct DeliveryQueueTests {
         let recovery = Self.start.addingTimeInterval(4 * 86_400)
         try await database.recordDeliverySuccess(id: id, host: "b.example", status: 202, now: recovery)
         #expect(try await database.unavailableHosts().isEmpty)
-        #expect(try await database.host("b.example")?.failureDays == 0)
+        #expect(try await Self.host(database, "b.example")?.failureDays == 0)
         let parked = try #require(try await database.deliveries(activityID: "https://a.example/activities/2").first)
         #expect(parked.nextAttemptAt == recovery)
         #expect(try await database.deliveryCounts() == ["delivered": 1, "pending": 1])
+    }
+
+    @Test("Due deliveries: oldest first, those in flight skipped and others up to the limit, each with its host's availability")
+    func dueDeliveries() async throws {
+        let database = try Self.database()
+        let deliveries = (1...5).map { index in
+            DeliveryRecord(
+                activityId: "https://a.example/activities/1", inbox: "https://h\(index).example/inbox", host: "h\(index).example",
+                signerId: "https://a.example/actors/x", body: Data("{}".utf8), at: Self.start.addingTimeInterval(Double(index)))
+        }
+        try await database.insert(activities: [], deliveries: deliveries)
+        let ids = try await database.deliveries(activityID: "https://a.example/activities/1").compactMap(\.id)
+        try #require(ids.count == 5)
+        let failedAt = Self.start.addingTimeInterval(3)
+        try await database.recordDeliveryFailure(
+            id: ids[2], host: "h3.example", status: 503, error: "unavailable", nextAttemptAt: Self.start.addingTimeInterval(4), now: failedAt,
+            unavailableAfterDays: 1, countAttempt: true)
+        let now = Self.start.addingTimeInterval(60)
+
+        let due = try await database.dueDeliveries(now: now, limit: 2, excluding: [ids[0], ids[1]])
+        #expect(due.map(\.record.id) == [ids[2], ids[3]])
+        #expect(due.first?.hostUnavailableSince == failedAt)
+        #expect(due.first?.hostLastFailureAt == failedAt)
+        #expect(due.last?.hostUnavailableSince == nil)
+        #expect(due.last?.hostLastFailureAt == nil)
+
+        #expect(try await database.dueDeliveries(now: now, limit: 10, excluding: [ids[1]]).map(\.record.id) == [ids[0], ids[2], ids[3], ids[4]])
+        #expect(try await database.dueDeliveries(now: Self.start.addingTimeInterval(2), limit: 10, excluding: []).map(\.record.id) == [ids[0], ids[1]])
+    }
+
+    @Test("Deliveries that succeed together are all recorded, and each host with them")
+    func concurrentSuccesses() async throws {
+        let database = try Self.database()
+        let deliveries = (0..<40).map { index in
+            DeliveryRecord(
+                activityId: "https://a.example/activities/1", inbox: "https://h\(index % 10).example/inbox/\(index)", host: "h\(index % 10).example",
+                signerId: "https://a.example/actors/x", body: Data("{}".utf8), at: Self.start)
+        }
+        try await database.insert(activities: [], deliveries: deliveries)
+        let stored = try await database.deliveries(activityID: "https://a.example/activities/1")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for delivery in stored {
+                group.addTask {
+                    try await database.recordDeliverySuccess(id: try #require(delivery.id), host: delivery.host, status: 202, now: Self.start)
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await database.deliveryCounts() == ["delivered": 40])
+        for index in 0..<10 {
+            #expect(try await Self.host(database, "h\(index).example")?.lastSuccessAt == Self.start)
+        }
     }
 
     @Test("A permanent failure (no next attempt) ends the delivery as failed")
