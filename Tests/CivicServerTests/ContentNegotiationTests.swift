@@ -21,6 +21,14 @@ struct ContentNegotiationTests {
         ("application/activity+json;q=abc, text/html;q=0.1", false),
         ("Application/Activity+JSON; Q=1", true),
         ("application/activity+json;q=0", false),
+        ("application/json\t;\tq=0.5 ,\ttext/html;q=0.4", true),
+        (",,;, application/activity+json", true),
+        ("application/activity+jso", false),
+        ("q=", false),
+        ("", false),
+        ("\u{212A}application/activity+json", true),
+        ("text/html; q=1, application/activity+json; q=0.99999", false),
+        ("application/activity\u{0130}json", false),
     ])
     func preference(accept: String, activityStreams: Bool) {
         #expect(ActivityPubMediaType.prefersActivityStreams(accept) == activityStreams, "\(accept)")
