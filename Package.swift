@@ -128,7 +128,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CivicStoreTests",
-            dependencies: ["CivicStore", "CivicModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CivicStore", "CivicModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "CivicFederationTests",

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import GRDBSQLite
 import Logging
@@ -92,7 +93,14 @@ package final class WALCheckpoints: Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             // Another connection is checkpointing (the writer at its limit, or another process).
         } catch {
+            // Every commit past the threshold asks again; a failure that lasts (no descriptor
+            // left, a full disk) is tried and logged at most once a second. The writer's own
+            // checkpoint at its limit still bounds the log meanwhile.
             logger.warning("Background checkpoint failed", metadata: ["error": "\(error)"])
+            Thread.sleep(forTimeInterval: Self.pauseAfterFailure)
         }
     }
+
+    /// How long the background connection rests after a failed checkpoint.
+    static let pauseAfterFailure: TimeInterval = 1
 }

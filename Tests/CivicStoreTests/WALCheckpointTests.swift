@@ -1,6 +1,8 @@
 import CivicStore
 import Foundation
 import GRDB
+import Logging
+import Synchronization
 import Testing
 
 /// The write-ahead log is checkpointed beside the writer, and by the writer only when it has
@@ -9,14 +11,23 @@ import Testing
 @Suite("WAL checkpoints")
 struct WALCheckpointTests {
     /// A migrated database in a new directory, and its path.
-    static func database(_ limits: WALCheckpoints.Limits) throws -> (AppDatabase, String) {
+    static func database(_ limits: WALCheckpoints.Limits, logger: Logger? = nil) throws -> (AppDatabase, String) {
         let directory = NSTemporaryDirectory() + "civichub-store-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/civichub.sqlite"
-        let database = try AppDatabase.open(path: path, checkpoints: limits)
+        let database = try logger.map { try AppDatabase.open(path: path, checkpoints: limits, logger: $0) }
+            ?? AppDatabase.open(path: path, checkpoints: limits)
         try database.writer.write { db in try db.execute(sql: "CREATE TABLE filler (bytes BLOB NOT NULL)") }
-        // The tests count from an empty log.
-        try database.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        // The tests count from an empty log. The migrations' commit may have started a background
+        // checkpoint, which holds SQLite's checkpoint lock until it ends.
+        while true {
+            do {
+                try database.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                break
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
         return (database, path)
     }
 
@@ -67,5 +78,50 @@ struct WALCheckpointTests {
         // The log never holds more than the limit and one transaction (20 pages and a few):
         // 32 bytes of header, 24 per frame.
         #expect(try Self.size(path + "-wal") <= 32 + (40 + 25) * (4096 + 24))
+    }
+
+    @Test("A background checkpoint that keeps failing is tried and logged at most once a second")
+    func failingBackground() async throws {
+        let messages = LoggedMessages()
+        let logger = Logger(label: "test") { _ in RecordingLogHandler(messages: messages) }
+        let (database, path) = try Self.database(.init(backgroundAt: 500, writerAt: 1_000_000), logger: logger)
+        // The background connection opens the database by its path on its first checkpoint,
+        // and there is a directory there now; the pool's connections keep the file they opened.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".moved")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        func failures() -> Int { messages.texts.withLock { $0.filter { $0 == "Background checkpoint failed" }.count } }
+        let start = ContinuousClock.now
+        // Past the threshold, and then 200 commits, each asking for a checkpoint.
+        try Self.fill(database, rows: 600)
+        for _ in 0..<200 { try Self.fill(database, rows: 1) }
+        while failures() == 0, ContinuousClock.now - start < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // Attempts are a second apart at least, however long the commits took.
+        let elapsed = ContinuousClock.now - start
+        #expect(failures() >= 1)
+        #expect(failures() <= Int(elapsed / .seconds(1)) + 2, "\(failures()) failures logged in \(elapsed)")
+    }
+}
+
+/// Messages logged, in order.
+final class LoggedMessages: Sendable {
+    let texts = Mutex<[String]>([])
+}
+
+/// Keeps the messages logged through it.
+struct RecordingLogHandler: LogHandler {
+    let messages: LoggedMessages
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        messages.texts.withLock { $0.append(event.message.description) }
     }
 }
