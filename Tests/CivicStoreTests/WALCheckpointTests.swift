@@ -45,15 +45,16 @@ struct WALCheckpointTests {
 
     @Test("Past the background threshold the log is copied into the database without another write")
     func background() async throws {
-        let (database, path) = try Self.database(.init(backgroundAt: 50, writerAt: 1_000_000))
+        // Above what the migrations write, so that no background checkpoint ran before.
+        let (database, path) = try Self.database(.init(backgroundAt: 500, writerAt: 1_000_000))
         let before = try Self.size(path)
-        try Self.fill(database, rows: 60)
-        // Given time, the background checkpoint copies the 60 pages into the database file.
+        try Self.fill(database, rows: 600)
+        // Given time, the background checkpoint copies the 600 pages into the database file.
         let deadline = ContinuousClock.now + .seconds(60)
-        while try Self.size(path) < before + 60 * 4096, ContinuousClock.now < deadline {
+        while try Self.size(path) < before + 600 * 4096, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(try Self.size(path) >= before + 60 * 4096)
+        #expect(try Self.size(path) >= before + 600 * 4096)
     }
 
     @Test("Below both limits the writer does not checkpoint, even past SQLite's own 1,000 pages")
