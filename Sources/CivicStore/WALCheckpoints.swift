@@ -71,7 +71,7 @@ package final class WALCheckpoints: Sendable {
             // SQLITE_BUSY while the background checkpoint runs: the next commit tries again.
             let code = sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             if code != SQLITE_OK, code != SQLITE_BUSY {
-                logger.warning("Checkpoint by the writer failed", metadata: ["sqlite.code": "\(code)", "wal.pages": "\(logPages)"])
+                logger.warning("store.checkpoint.failed", metadata: ["checkpoint.by": "writer", "sqlite.code": "\(code)", "wal.pages": "\(logPages)"])
             }
         } else if logPages >= limits.backgroundAt, !checkpointing.exchange(true, ordering: .acquiringAndReleasing) {
             queue.async { self.checkpointInBackground() }
@@ -96,7 +96,7 @@ package final class WALCheckpoints: Sendable {
             // Every commit past the threshold asks again; a failure that lasts (no descriptor
             // left, a full disk) is tried and logged at most once a second. The writer's own
             // checkpoint at its limit still bounds the log meanwhile.
-            logger.warning("Background checkpoint failed", metadata: ["error": "\(error)"])
+            logger.warning("store.checkpoint.failed", metadata: ["checkpoint.by": "background", "error": "\(error)"])
             Thread.sleep(forTimeInterval: Self.pauseAfterFailure)
         }
     }

@@ -90,7 +90,7 @@ struct WALCheckpointTests {
         // and there is a directory there now; the pool's connections keep the file they opened.
         try FileManager.default.moveItem(atPath: path, toPath: path + ".moved")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-        func failures() -> Int { messages.texts.withLock { $0.filter { $0 == "Background checkpoint failed" }.count } }
+        func failures() -> Int { messages.texts.withLock { $0.filter { $0 == "store.checkpoint.failed" }.count } }
         let start = ContinuousClock.now
         // Past the threshold, and then 200 commits, each asking for a checkpoint.
         try Self.fill(database, rows: 600)
