@@ -65,19 +65,13 @@ package enum ActivityPubMediaType {
             return contains("application/activity+json") || contains("application/ld+json")
                 || (contains("application/json") && !contains("text/html"))
         }
-        func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
-            return bytes[first...last]
-        }
         var activityStreams = 0.0, json = 0.0, html = 0.0
-        for range in accept.split(separator: UInt8(ascii: ",")) {
-            let parameters = range.split(separator: UInt8(ascii: ";")).map(trimmed)
+        for range in String(decoding: accept, as: UTF8.self).split(separator: ",") {
+            let parameters = range.split(separator: ";").map { HTTPRequestParts.trimmed(String($0)) }
             guard let type = parameters.first else { continue }
             // An unreadable q counts as 0: the client did not say it wants this type.
-            let quality = parameters.dropFirst().first { $0.starts(with: "q=".utf8) }
-                .map { Double(String(decoding: $0.dropFirst(2), as: UTF8.self)) ?? 0 } ?? 1
-            switch String(decoding: type, as: UTF8.self) {
+            let quality = parameters.dropFirst().first { $0.hasPrefix("q=") }.map { Double($0.dropFirst(2)) ?? 0 } ?? 1
+            switch type {
             case "application/activity+json", "application/ld+json": activityStreams = max(activityStreams, quality)
             case "application/json": json = max(json, quality)
             case "text/html", "application/xhtml+xml": html = max(html, quality)
