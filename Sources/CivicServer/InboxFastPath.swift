@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Takes inbox POSTs off the connection and answers them itself, without the router, its
@@ -19,6 +20,11 @@ import NIOHTTPTypes
 /// in request order: what a client pipelines behind a request it answers waits until the answer
 /// is out (and once anything waits, no more is read), and it takes no request while Hummingbird
 /// still owes one.
+///
+/// For the same reason it answers requests whose head cannot be read (HTTP's grammar broken, a
+/// bad `Content-Length`): with the reason in the node's JSON error body, once every answer owed
+/// before it is out, where Hummingbird would answer an empty 400. A body that breaks while a route
+/// reads it stays the route's error (answered as `ErrorAnswer` answers it).
 final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -72,6 +78,10 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var state = State.idle
     /// Requests passed on to Hummingbird whose answer has not been written in full.
     private var owed = 0
+    /// A request passed on to Hummingbird whose body is still arriving.
+    private var passingBody = false
+    /// A head that could not be read while answers were owed: refused once they are out.
+    private var unreadable: HTTPParserError?
     /// What arrived while a request was processing, in order: parts, and the events and errors
     /// between them (a client that half-closes after its last request), which would otherwise
     /// overtake the answers still owed.
@@ -91,7 +101,13 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             held.append(.part(data))
         case .idle:
             guard case .head(let head) = unwrapInboundIn(data), owed == 0, let taken = Self.takes(head) else {
-                if case .head = unwrapInboundIn(data) { owed += 1 }
+                switch unwrapInboundIn(data) {
+                case .head:
+                    owed += 1
+                    passingBody = true
+                case .end: passingBody = false
+                case .body: break
+                }
                 return context.fireChannelRead(data)
             }
             begin(head, taken: taken, context: context)
@@ -127,6 +143,10 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { owed = max(0, owed - 1) }
         context.write(data, promise: promise)
+        if owed == 0, let error = unreadable {
+            unreadable = nil
+            refuse(error, context: context)
+        }
     }
 
     /// Reading stops only once requests pipelined behind one that is processing are waiting:
@@ -143,11 +163,17 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// A request that cannot be read to its end (a body cut short of its `Content-Length`) is
     /// answered 400 as the router's way answers it, and the connection closes. One that was
     /// answered already closes without a second answer. Behind a request that is processing, the
-    /// error waits its turn.
+    /// error waits its turn. A head that cannot be read is refused here too, once Hummingbird's
+    /// answers are out; errors in a body Hummingbird is reading are its route's.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch state {
         case .idle:
-            context.fireErrorCaught(error)
+            guard let error = error as? HTTPParserError, !passingBody else { return context.fireErrorCaught(error) }
+            if owed == 0 {
+                refuse(error, context: context)
+            } else {
+                unreadable = error
+            }
         case .receiving(let receiving):
             receiving.deadline?.cancel()
             state = .discarding
@@ -157,6 +183,12 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .processing:
             held.append(.error(error))
         }
+    }
+
+    /// Answers 400 to a request that could not be read, and closes: nothing after it can be read.
+    private func refuse(_ error: HTTPParserError, context: ChannelHandlerContext) {
+        state = .discarding
+        answer(ErrorAnswer(error, logger: settings.node.logger), closing: true, context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -69,6 +69,10 @@ struct InboxFastPathTests {
                 + "Connection: close\r\n\r\n\(String(body.utf8.count, radix: 16))\r\n\(body)\r\n0\r\n\r\n"
             let unsigned = try await Self.exchange(chunked, port: port)
             #expect(Self.statuses(unsigned) == ["401"] && unsigned.contains("signature.missing"), "\(unsigned)")
+            // A chunk that cannot be read is the error of the route reading the body.
+            let brokenChunk = "POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+            let broken = try await Self.exchange(brokenChunk, port: port)
+            #expect(Self.statuses(broken) == ["400"] && broken.contains(#""message":"the request could not be read: invalid character in chunk size"#), "\(broken)")
 
             let plain = try await Self.exchange(Self.post("/inbox", headers: "Content-Type: text/plain\r\n", closing: true), port: port)
             #expect(Self.statuses(plain) == ["415"], "\(plain)")
@@ -109,6 +113,42 @@ struct InboxFastPathTests {
         try await withTestNetwork(count: 1) { network in
             let response = try await Self.exchange(Self.post("/inbox") + "NOT HTTP AT ALL\r\n\r\n", port: network.nodes[0].configuration.port)
             #expect(Self.statuses(response) == ["401", "400"], "\(response.prefix(1_000))")
+            #expect(response.contains(#""error":"request.malformed""#), "\(response.prefix(1_000))")
+        }
+    }
+
+    @Test(
+        "A request whose head cannot be read gets 400 with the reason, after the answers owed before it, and the connection closes",
+        arguments: [
+            "NOT HTTP AT ALL\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
+            "POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nContent-Length: abc\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+            "GET /\u{1} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            "GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        ])
+    func unreadableHead(_ request: String) async throws {
+        try await withTestNetwork(count: 1) { network in
+            let node = network.nodes[0]
+            try await node.organization("alpha")
+            let port = node.configuration.port
+            func refusal(_ response: String) -> String {
+                response.components(separatedBy: "HTTP/1.1 400 ").dropFirst().first ?? ""
+            }
+            // Alone on its connection, which the server closes.
+            let socket = try connectTCP(host: "127.0.0.1", port: port)
+            defer { close(socket) }
+            await offThePool { _ = request.withCString { send(socket, $0, strlen($0), 0) } }
+            let (alone, closed) = await readUntilClosed(socket, timeout: .seconds(10))
+            #expect(closed)
+            #expect(Self.statuses(alone) == ["400"], "\(alone.prefix(1_000))")
+            #expect(refusal(alone).contains(#""error":"request.malformed","message":"the request could not be read: "#), "\(alone.prefix(1_000))")
+            #expect(refusal(alone).lowercased().contains("connection: close"), "\(alone.prefix(1_000))")
+            // Behind reads the router answers: their answers first, then the refusal. The
+            // exchange reads until the server closes the connection.
+            let behind = try await Self.exchange(Self.get("/actors/alpha") + Self.get("/actor") + request, port: port)
+            #expect(Self.statuses(behind) == ["200", "200", "400"], "\(behind.prefix(2_000))")
+            #expect(refusal(behind).contains(#""error":"request.malformed""#), "\(behind.prefix(2_000))")
         }
     }
 
