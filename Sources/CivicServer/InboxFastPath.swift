@@ -24,7 +24,10 @@ import NIOHTTPTypes
 /// For the same reason it answers requests whose head cannot be read (HTTP's grammar broken, a
 /// bad `Content-Length`): with the reason in the node's JSON error body, once every answer owed
 /// before it is out, where Hummingbird would answer an empty 400. A body that breaks while a route
-/// reads it stays the route's error (answered as `ErrorAnswer` answers it).
+/// reads it stays the route's error (answered as `ErrorAnswer` answers it). So are `CONNECT`s
+/// (this node is not a proxy): 405 with the methods it serves in `Allow`. What follows a
+/// `CONNECT` on its connection is tunnel bytes, not requests, and NIO writes the answer to one
+/// without a body or `Content-Length`, so the connection closes after it.
 final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -48,6 +51,9 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case discarding
         /// Verifying and storing; what arrives meanwhile waits in `held`.
         case processing
+        /// Refused a request after which nothing can be read: all else is dropped, and the
+        /// connection closes once the refusal is out.
+        case refused
     }
 
     private enum Held {
@@ -80,8 +86,9 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var owed = 0
     /// A request passed on to Hummingbird whose body is still arriving.
     private var passingBody = false
-    /// A head that could not be read while answers were owed: refused once they are out.
-    private var unreadable: HTTPParserError?
+    /// The refusal of a request after which nothing more is read (a head that could not be
+    /// read, a `CONNECT`), waiting for the answers owed before it.
+    private var refusalDue: ErrorAnswer?
     /// What arrived while a request was processing, in order: parts, and the events and errors
     /// between them (a client that half-closes after its last request), which would otherwise
     /// overtake the answers still owed.
@@ -100,6 +107,9 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .processing:
             held.append(.part(data))
         case .idle:
+            if case .head(let head) = unwrapInboundIn(data), head.method == .connect {
+                return refuseAfterOwed(Self.connectRefused, context: context)
+            }
             guard case .head(let head) = unwrapInboundIn(data), owed == 0, let taken = Self.takes(head) else {
                 switch unwrapInboundIn(data) {
                 case .head:
@@ -127,6 +137,8 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .discarding:
             if case .end = unwrapInboundIn(data) { state = .idle }
+        case .refused:
+            break
         }
     }
 
@@ -143,9 +155,9 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { owed = max(0, owed - 1) }
         context.write(data, promise: promise)
-        if owed == 0, let error = unreadable {
-            unreadable = nil
-            refuse(error, context: context)
+        if owed == 0, let refusal = refusalDue {
+            refusalDue = nil
+            answer(refusal, closing: true, context: context)
         }
     }
 
@@ -168,12 +180,8 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch state {
         case .idle:
-            guard let error = error as? HTTPParserError, !passingBody else { return context.fireErrorCaught(error) }
-            if owed == 0 {
-                refuse(error, context: context)
-            } else {
-                unreadable = error
-            }
+            guard error is HTTPParserError, !passingBody else { return context.fireErrorCaught(error) }
+            refuseAfterOwed(ErrorAnswer(error, logger: settings.node.logger), context: context)
         case .receiving(let receiving):
             receiving.deadline?.cancel()
             state = .discarding
@@ -182,13 +190,26 @@ final class InboxFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
         case .processing:
             held.append(.error(error))
+        case .refused:
+            break
         }
     }
 
-    /// Answers 400 to a request that could not be read, and closes: nothing after it can be read.
-    private func refuse(_ error: HTTPParserError, context: ChannelHandlerContext) {
-        state = .discarding
-        answer(ErrorAnswer(error, logger: settings.node.logger), closing: true, context: context)
+    /// Refuses a request after which nothing more is read, now or once the answers owed before
+    /// it are out, and closes the connection.
+    private func refuseAfterOwed(_ refusal: ErrorAnswer, context: ChannelHandlerContext) {
+        state = .refused
+        if owed == 0 {
+            answer(refusal, closing: true, context: context)
+        } else {
+            refusalDue = refusal
+        }
+    }
+
+    static var connectRefused: ErrorAnswer {
+        var refusal = ErrorAnswer(status: .methodNotAllowed, code: "http.405", message: "this node is not a proxy: CONNECT is not supported")
+        refusal.headers[.allow] = "GET, HEAD, POST, PUT, PATCH, DELETE"
+        return refusal
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -117,23 +117,32 @@ struct InboxFastPathTests {
         }
     }
 
+    static let malformed = (status: "400", reason: #""error":"request.malformed","message":"the request could not be read: "#)
+
     @Test(
-        "A request whose head cannot be read gets 400 with the reason, after the answers owed before it, and the connection closes",
+        "A request after which nothing can be read (a head that cannot be, a CONNECT) is refused with the reason, after the answers owed before it, and the connection closes",
         arguments: [
-            "NOT HTTP AT ALL\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
-            "POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nContent-Length: abc\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-            "GET /\u{1} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-            "GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+            ("NOT HTTP AT ALL\r\n\r\n", malformed),
+            ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n", malformed),
+            ("POST /inbox HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/activity+json\r\nContent-Length: abc\r\n\r\n", malformed),
+            ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", malformed),
+            ("GET /\u{1} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", malformed),
+            ("GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n", malformed),
+            // NIO writes answers to a CONNECT without a body: the status and `Allow` say it.
+            ("CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n", (status: "405", reason: "allow: GET, HEAD, POST, PUT, PATCH, DELETE")),
         ])
-    func unreadableHead(_ request: String) async throws {
+    func refusedForGood(_ request: String, refused: (status: String, reason: String)) async throws {
         try await withTestNetwork(count: 1) { network in
             let node = network.nodes[0]
             try await node.organization("alpha")
             let port = node.configuration.port
+            /// The refusal's head and body, header names in lower case.
             func refusal(_ response: String) -> String {
-                response.components(separatedBy: "HTTP/1.1 400 ").dropFirst().first ?? ""
+                let text = response.components(separatedBy: "HTTP/1.1 \(refused.status) ").dropFirst().first ?? ""
+                return text.split(separator: "\r\n", omittingEmptySubsequences: false).map { line in
+                    guard let colon = line.firstIndex(of: ":") else { return String(line) }
+                    return line[..<colon].lowercased() + line[colon...]
+                }.joined(separator: "\r\n")
             }
             // Alone on its connection, which the server closes.
             let socket = try connectTCP(host: "127.0.0.1", port: port)
@@ -141,14 +150,14 @@ struct InboxFastPathTests {
             await offThePool { _ = request.withCString { send(socket, $0, strlen($0), 0) } }
             let (alone, closed) = await readUntilClosed(socket, timeout: .seconds(10))
             #expect(closed)
-            #expect(Self.statuses(alone) == ["400"], "\(alone.prefix(1_000))")
-            #expect(refusal(alone).contains(#""error":"request.malformed","message":"the request could not be read: "#), "\(alone.prefix(1_000))")
-            #expect(refusal(alone).lowercased().contains("connection: close"), "\(alone.prefix(1_000))")
+            #expect(Self.statuses(alone) == [refused.status], "\(alone.prefix(1_000))")
+            #expect(refusal(alone).contains(refused.reason), "\(alone.prefix(1_000))")
+            #expect(refusal(alone).contains("connection: close"), "\(alone.prefix(1_000))")
             // Behind reads the router answers: their answers first, then the refusal. The
             // exchange reads until the server closes the connection.
             let behind = try await Self.exchange(Self.get("/actors/alpha") + Self.get("/actor") + request, port: port)
-            #expect(Self.statuses(behind) == ["200", "200", "400"], "\(behind.prefix(2_000))")
-            #expect(refusal(behind).contains(#""error":"request.malformed""#), "\(behind.prefix(2_000))")
+            #expect(Self.statuses(behind) == ["200", "200", refused.status], "\(behind.prefix(2_000))")
+            #expect(refusal(behind).contains(refused.reason), "\(behind.prefix(2_000))")
         }
     }
 
